@@ -1,0 +1,87 @@
+"""Pelican settings for the local build: `pelican content` and `invoke build` read this file.
+
+publishconf.py imports everything here and changes only what a deployed site needs.
+"""
+
+SITENAME = "Our Blog"
+SITESUBTITLE = "This is an optional subtitle."
+# Empty: links are root-relative ("/posts/…/"), which works from every page,
+# the 404 page included, on the local preview server. publishconf.py sets it.
+SITEURL = ""
+
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+TIMEZONE = "Europe/London"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+
+# Pelican loads every installed plugin when this is unset: name them explicitly.
+PLUGINS = []
+
+# Smart quotes, dashes and ellipses. "caps" would wrap every acronym (GSOMIA, ROK)
+# in a <span> for no visual gain; "initial_quotes" adds spans only old themes style.
+TYPOGRIFY = True
+TYPOGRIFY_OMIT_FILTERS = ["caps", "initial_quotes"]
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.codehilite": {"css_class": "highlight"},
+    },
+    "output_format": "html5",
+}
+
+# Autoescape every value a template prints; the HTML Pelican produces from Markdown
+# (content, title, summary) is marked `|safe` where it is printed in the body.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+# Clean URLs: every page is a folder with an index.html.
+ARTICLE_URL = "posts/{slug}/"
+ARTICLE_SAVE_AS = "posts/{slug}/index.html"
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "category/{slug}/"
+CATEGORY_SAVE_AS = "category/{slug}/index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = "tag/{slug}/index.html"
+AUTHOR_URL = "author/{slug}/"
+AUTHOR_SAVE_AS = "author/{slug}/index.html"
+ARCHIVES_URL = "archives/"
+ARCHIVES_SAVE_AS = "archives/index.html"
+YEAR_ARCHIVE_URL = "archives/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = "archives/{date:%Y}/index.html"
+MONTH_ARCHIVE_URL = "archives/{date:%Y}/{date:%m}/"
+MONTH_ARCHIVE_SAVE_AS = "archives/{date:%Y}/{date:%m}/index.html"
+TAGS_URL = "tags/"
+TAGS_SAVE_AS = "tags/index.html"
+CATEGORIES_URL = "categories/"
+CATEGORIES_SAVE_AS = "categories/index.html"
+AUTHORS_URL = "authors/"
+AUTHORS_SAVE_AS = "authors/index.html"
+# "404" is rendered from theme/templates/404.html to /404.html, where static hosts look.
+DIRECT_TEMPLATES = ["index", "archives", "tags", "categories", "authors", "404"]
+
+# Page 2 onwards live in a folder below the listing ("tag/t1/page/12/"), so tag
+# "t1" page 12 and tag "t11" page 2 can never be written to the same file.
+DEFAULT_PAGINATION = 10
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# Feeds need absolute URLs, so only the publish build (with a SITEURL) writes them.
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+# The theme's own navigation lists the archive pages; pages from content/pages join it.
+DISPLAY_PAGES_ON_MENU = True
+DISPLAY_CATEGORIES_ON_MENU = False
+
+# Never delete what a deploy target keeps in the output folder.
+OUTPUT_RETENTION = [".git", ".nojekyll", "CNAME", ".hg"]

@@ -1,0 +1,23 @@
+"""Pelican settings for the deployed site: `invoke preview`, `publish` and `gh-pages` read this file.
+
+It takes every setting from pelicanconf.py and changes only what production needs.
+"""
+
+import os
+import sys
+
+sys.path.append(os.path.dirname(__file__))
+from pelicanconf import *  # noqa: F403
+
+# Where the site is served, without a trailing slash; a subpath works too:
+#   SITEURL=https://example.org/blog invoke publish
+SITEURL = os.environ.get("SITEURL", "https://example.org").rstrip("/")
+RELATIVE_URLS = False
+
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"
+TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
+
+# A clean output folder, so nothing from an older build is deployed (OUTPUT_RETENTION is kept).
+DELETE_OUTPUT_DIRECTORY = True

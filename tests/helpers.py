@@ -1,0 +1,100 @@
+"""Building a site in process, and reading its pages the way a reader sees them."""
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup
+from pelican import Pelican
+from pelican.settings import read_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests"
+SAMPLE_CONTENT = TESTS / "sample_site" / "content"
+PUBLISH_SITEURL = "https://example.org/blog"
+
+
+@dataclass
+class BuiltSite:
+    """A generated site: its output folder, its settings and what Pelican logged at WARNING or above."""
+
+    output: Path
+    settings: dict
+    warnings: list = field(default_factory=list)
+
+    def html_files(self):
+        return sorted(self.output.rglob("*.html"))
+
+    def path_for_url(self, url):
+        """The output file a site URL points at ("/posts/x/" -> posts/x/index.html), or None if external."""
+        siteurl = self.settings["SITEURL"]
+        if siteurl and url.startswith(siteurl):
+            url = url[len(siteurl) :]
+        elif urlsplit(url).scheme or url.startswith("//"):
+            return None
+        path = urlsplit(url).path.lstrip("/")
+        if path == "" or path.endswith("/"):
+            path += "index.html"
+        return self.output / path
+
+    def page(self, url):
+        """The page at a site URL, parsed."""
+        return BeautifulSoup(self.path_for_url(url).read_text(encoding="utf-8"), "html.parser")
+
+
+class WarningCollector(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(f"{record.levelname}: {record.getMessage()}")
+
+
+def build_site(output, settings_file="pelicanconf.py", **overrides):
+    """Build with a settings file of this project, without Pelican's content cache, as tests must."""
+    overrides = {
+        "OUTPUT_PATH": str(output),
+        "CACHE_CONTENT": False,
+        "LOAD_CONTENT_CACHE": False,
+        **overrides,
+    }
+    settings = read_settings(str(ROOT / settings_file), override=overrides)
+    collector = WarningCollector()
+    logging.getLogger().addHandler(collector)
+    try:
+        Pelican(settings).run()
+    finally:
+        logging.getLogger().removeHandler(collector)
+    return BuiltSite(Path(output), settings, collector.records)
+
+
+TYPOGRAPHY = str.maketrans(
+    {
+        "\u2018": "'",  # left single quote
+        "\u2019": "'",  # right single quote, the apostrophe
+        "`": "'",  # the seed page writes its apostrophes as backticks
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00a0": " ",  # typogrify binds a paragraph's last two words with one
+    }
+)
+
+
+def normalise(text):
+    """Text with typography folded away: curly quotes made straight, every run of space one space."""
+    return " ".join(text.translate(TYPOGRAPHY).split())
+
+
+def block_texts(soup):
+    """The normalised text of each heading and paragraph in the page body, in document order."""
+    return [normalise(element.get_text()) for element in soup.body.find_all(["h1", "h2", "h3", "p", "li"])]
+
+
+def visible_text(soup):
+    """What a reader sees of the body: no scripts, no styles."""
+    body = soup.body
+    for hidden in body.find_all(["script", "style", "template"]):
+        hidden.decompose()
+    return body.get_text(" ")
