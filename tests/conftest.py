@@ -28,3 +28,14 @@ def seed_blocks():
     """The five blocks of the seed page: site name, subtitle, post title and its two paragraphs."""
     text = (TESTS / "seed-page.txt").read_text(encoding="utf-8")
     return [block.strip() for block in text.split("\n\n") if block.strip()]
+
+
+@pytest.fixture(scope="session")
+def sample_publish_site(tmp_path_factory):
+    """The sample site with the publish settings: feeds of posts whose titles carry typography."""
+    return build_site(
+        tmp_path_factory.mktemp("sample-publish"),
+        "publishconf.py",
+        SITEURL=PUBLISH_SITEURL,
+        PATH=str(SAMPLE_CONTENT),
+    )
