@@ -19,10 +19,12 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 # Pelican loads every installed plugin when this is unset: name them explicitly.
 PLUGINS = []
 
-# Smart quotes, dashes and ellipses. "caps" would wrap every acronym (GSOMIA, ROK)
-# in a <span> for no visual gain; "initial_quotes" adds spans only old themes style.
+# Smart quotes, dashes and ellipses. Left out: "caps" and "initial_quotes" wrap acronyms and
+# quotes in spans for no visual gain; "widont" glues the last two words of every heading with a
+# no-break space, which overflows a phone's width ("Information Agreement" is wider than 320 px
+# at heading size): the stylesheet's `text-wrap` avoids lone last words instead.
 TYPOGRIFY = True
-TYPOGRIFY_OMIT_FILTERS = ["caps", "initial_quotes"]
+TYPOGRIFY_OMIT_FILTERS = ["caps", "initial_quotes", "widont"]
 
 MARKDOWN = {
     "extension_configs": {
@@ -35,6 +37,11 @@ MARKDOWN = {
 # Autoescape every value a template prints; the HTML Pelican produces from Markdown
 # (content, title, summary) is marked `|safe` where it is printed in the body.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+# Files copied as they are. The theme links its SVG icon; favicon.ico goes to the root, where
+# browsers and feed readers that read no <link> ask for it unprompted.
+STATIC_PATHS = ["extra"]
+EXTRA_PATH_METADATA = {"extra/favicon.ico": {"path": "favicon.ico"}}
 
 # Clean URLs: every page is a folder with an index.html.
 ARTICLE_URL = "posts/{slug}/"

@@ -1,8 +1,11 @@
 """Shared fixtures: each site is built once per test session, in process, into a temporary folder."""
 
+import os
+from pathlib import Path
+
 import pytest
 
-from helpers import PUBLISH_SITEURL, SAMPLE_CONTENT, TESTS, build_site
+from helpers import PUBLISH_SITEURL, SAMPLE_CONTENT, TESTS, build_site, require_tool, serve
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +42,43 @@ def sample_publish_site(tmp_path_factory):
         SITEURL=PUBLISH_SITEURL,
         PATH=str(SAMPLE_CONTENT),
     )
+
+
+# Chromium from Debian's package: tests never download a browser.
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_FLAGS = [
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    # Every host name but the local server's resolves to nothing: no request can leave the machine.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless Chromium, driven by Playwright."""
+    require_tool(CHROMIUM.is_file(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    flags = [*CHROMIUM_FLAGS, *(["--no-sandbox"] if os.geteuid() == 0 else [])]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=flags)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(site):
+    """The real site, served on 127.0.0.1."""
+    with serve(site.output) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def sample_site_url(sample_site):
+    """The sample site, served on 127.0.0.1."""
+    with serve(sample_site.output) as url:
+        yield url

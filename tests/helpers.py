@@ -1,10 +1,16 @@
 """Building a site in process, and reading its pages the way a reader sees them."""
 
+import functools
+import http.server
 import logging
+import os
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from bs4 import BeautifulSoup
 from pelican import Pelican
 from pelican.settings import read_settings
@@ -77,7 +83,7 @@ TYPOGRAPHY = str.maketrans(
         "`": "'",  # the seed page writes its apostrophes as backticks
         "\u201c": '"',
         "\u201d": '"',
-        "\u00a0": " ",  # typogrify binds a paragraph's last two words with one
+        "\u00a0": " ",  # no-break spaces, which typography may put between words
     }
 )
 
@@ -98,3 +104,45 @@ def visible_text(soup):
     for hidden in body.find_all(["script", "style", "template"]):
         hidden.decompose()
     return body.get_text(" ")
+
+
+def require_tool(available, reason):
+    """Skip a check whose tool is missing here, but fail it in CI (CI is set), which must run every check."""
+    if available:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI installs it in .ci/run", pytrace=False)
+    pytest.skip(reason)
+
+
+class StaticHost(http.server.SimpleHTTPRequestHandler):
+    """Serves a built site as a static host does: folders by their index.html, and /404.html for a missing page."""
+
+    def log_message(self, format, *args):
+        pass
+
+    def send_error(self, code, message=None, explain=None):
+        not_found_page = Path(self.directory) / "404.html"
+        if code != 404 or not not_found_page.is_file():
+            return super().send_error(code, message, explain)
+        body = not_found_page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@contextmanager
+def serve(directory):
+    """Serve a folder on 127.0.0.1 at a free port; yields the base URL, without a trailing slash."""
+    handler = functools.partial(StaticHost, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

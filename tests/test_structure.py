@@ -69,9 +69,7 @@ def test_every_page_has_landmarks_and_a_skip_link(sample_site):
 
 def test_typographic_title_is_plain_text_in_head_and_typography_in_body(sample_site):
     page = sample_site.page("/posts/quotes-and-dashes/")
-    assert page.title.string.replace("\u00a0", " ").startswith(
-        "\u201cQuotes\u201d & dashes \u2014 in a title\u2026"
-    )
+    assert page.title.string.startswith("\u201cQuotes\u201d & dashes \u2014 in a title\u2026")
     assert page.find("meta", attrs={"name": "description"})["content"].startswith(
         "Typogrify turns \u201cstraight"
     )
@@ -87,7 +85,7 @@ def test_post_subtitle_is_shown_under_its_title(sample_site):
 def test_home_page_shows_newest_post_in_full_then_summaries(sample_site):
     home = sample_site.page("/")
     assert [a.get_text() for a in home.select("article .post-title a")][:1] == [
-        "\u201cQuotes\u201d & dashes \u2014 in a\u00a0title\u2026"
+        "\u201cQuotes\u201d & dashes \u2014 in a title\u2026"
     ]
     assert home.select("article.post .post-body") and home.select("article.post-summary .summary")
     assert sample_site.page("/page/2/").select("article.post") == []
@@ -106,3 +104,10 @@ def test_current_page_is_marked_in_the_navigation(sample_site):
 def test_dates_are_machine_readable(sample_site):
     for time_element in sample_site.page("/archives/").find_all("time"):
         assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d", time_element["datetime"])
+
+
+def test_favicon_ico_at_the_root_is_the_one_the_script_draws(site):
+    from make_favicon import ICON, ico, png
+
+    served = (site.output / "favicon.ico").read_bytes()
+    assert served == ICON.read_bytes() == ico([(size, png(size)) for size in (16, 32)])

@@ -31,7 +31,7 @@ def test_new_post_writes_a_draft_that_builds(content_folder, tmp_path):
     built = build_site(tmp_path / "output", PATH=str(content_folder))
     assert built.warnings == []
     draft = built.page("/drafts/seoul-tokyo-talks-resume/")
-    assert draft.h1.get_text() == "Seoul & Tokyo: \u201cTalks\u201d\u00a0Resume"
+    assert draft.h1.get_text() == "Seoul & Tokyo: \u201cTalks\u201d Resume"
 
 
 def test_new_post_never_overwrites_a_post(content_folder):

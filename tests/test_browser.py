@@ -1,0 +1,201 @@
+"""The theme in a real browser: accessibility, layout, colour schemes, keyboard and print, in Chromium.
+
+Each page kind is checked in light and dark, on a phone (375 px) and a desktop (1280 px). Screenshots of the
+home and post pages are written to test-artifacts/screenshots/ for a person to look at.
+"""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from helpers import ROOT
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+WCAG_22_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
+
+# Every kind of page: (which built site serves it, its URL). Only the sample site has an author.
+PAGES = {
+    "index": ("site_url", "/"),
+    "article": ("site_url", "/posts/military-information-agreement/"),
+    "archives": ("site_url", "/archives/"),
+    "tag": ("site_url", "/tag/japan/"),
+    "category": ("site_url", "/category/politics/"),
+    "author": ("sample_site_url", "/author/ada-example/"),
+    "404": ("site_url", "/no-such-page/"),
+}
+SCHEMES = ["light", "dark"]
+WIDTHS = {"mobile": 375, "desktop": 1280}
+
+
+@dataclass
+class Visit:
+    """A page open in the browser, with what went wrong while it loaded."""
+
+    page: object
+    url: str
+    console_errors: list = field(default_factory=list)
+    outside_requests: list = field(default_factory=list)
+
+    def evaluate(self, script, argument=None):
+        return self.page.evaluate(script, argument)
+
+
+@pytest.fixture
+def browse(chromium, request):
+    """Opens a page kind in a fresh browser context: browse("index", width=375, scheme="dark")."""
+    contexts = []
+
+    def open_page(kind, width=1280, scheme="light", **context_options):
+        fixture_name, path = PAGES.get(kind, kind)
+        url = request.getfixturevalue(fixture_name) + path
+        context = chromium.new_context(
+            viewport={"width": width, "height": 800}, color_scheme=scheme, **context_options
+        )
+        contexts.append(context)
+        page = context.new_page()
+        visit = Visit(page, url)
+        context.route("**/*", lambda route: block_outside_requests(route, visit))
+        page.on("console", lambda message: record_console_error(message, visit))
+        page.on("pageerror", lambda error: visit.console_errors.append(str(error)))
+        page.goto(url)
+        return visit
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def block_outside_requests(route, visit):
+    if urlsplit(route.request.url).hostname == "127.0.0.1":
+        route.continue_()
+    else:
+        visit.outside_requests.append(route.request.url)
+        route.abort()
+
+
+def record_console_error(message, visit):
+    # The 404 page is itself served with status 404, which Chromium reports for the document.
+    own_status = message.location.get("url") == visit.url and "status of 404" in message.text
+    if message.type == "error" and not own_status:
+        visit.console_errors.append(message.text)
+
+
+@pytest.mark.parametrize("width_name", WIDTHS)
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("kind", PAGES)
+def test_axe_finds_no_wcag_22_aa_violations(browse, kind, scheme, width_name):
+    visit = browse(kind, width=WIDTHS[width_name], scheme=scheme)
+    if kind in ("index", "article"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        visit.page.screenshot(path=SCREENSHOTS / f"{kind}-{scheme}-{width_name}.png", full_page=True)
+    results = Axe().run(visit.page, options=WCAG_22_AA)
+    violations = [
+        (violation["id"], [node["target"] for node in violation["nodes"]])
+        for violation in results.response["violations"]
+    ]
+    assert violations == []
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("kind", PAGES)
+def test_page_loads_without_console_errors_or_outside_requests(browse, kind, scheme):
+    visit = browse(kind, scheme=scheme)
+    visit.page.wait_for_load_state("networkidle")
+    assert visit.console_errors == []
+    assert visit.outside_requests == []
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_no_horizontal_scrolling_at_320_px(browse, kind):
+    visit = browse(kind, width=320)
+    assert visit.evaluate("document.documentElement.scrollWidth") <= 320
+    nav_links = visit.evaluate(
+        "[...document.querySelectorAll('nav a')].map(a => a.getBoundingClientRect().right)"
+    )
+    assert nav_links and max(nav_links) <= 320
+
+
+@pytest.mark.parametrize("kind", PAGES)
+def test_first_tab_shows_the_skip_link_and_enter_moves_focus_to_main(browse, kind):
+    visit = browse(kind, width=375)
+    visit.page.keyboard.press("Tab")
+    focused = visit.evaluate(
+        "(() => { const box = document.activeElement.getBoundingClientRect();"
+        " return [document.activeElement.className, box.top >= 0 && box.bottom <= innerHeight]; })()"
+    )
+    assert focused == ["skip-link", True]
+    visit.page.keyboard.press("Enter")
+    assert visit.evaluate("document.activeElement.id") == "main"
+
+
+def test_focused_links_show_a_visible_outline(browse):
+    visit = browse("index")
+    for _ in range(4):
+        visit.page.keyboard.press("Tab")
+        outline = visit.evaluate(
+            "(() => { const style = getComputedStyle(document.activeElement);"
+            " return [style.outlineStyle, parseFloat(style.outlineWidth)]; })()"
+        )
+        assert outline[0] != "none" and outline[1] >= 2
+
+
+def luminance(css_colour):
+    red, green, blue = (int(part) for part in css_colour[css_colour.index("(") + 1 : -1].split(",")[:3])
+    return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_colour_scheme_follows_the_reader_without_javascript(browse, scheme):
+    visit = browse("article", scheme=scheme, java_script_enabled=False)
+    background = luminance(visit.evaluate("getComputedStyle(document.body).backgroundColor"))
+    text = luminance(visit.evaluate("getComputedStyle(document.body).color"))
+    assert (background < text) if scheme == "dark" else (background > text)
+
+
+def test_dark_page_is_dark_before_the_stylesheet_arrives(chromium, site_url):
+    # No white flash: the page declares color-scheme itself, so the browser paints it dark from the first frame.
+    context = chromium.new_context(color_scheme="dark", java_script_enabled=False)
+    context.route("**/*.css", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(site_url + "/")
+    try:
+        assert luminance(page.evaluate("getComputedStyle(document.body).color")) > 0.8
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(("motion", "expected"), [("no-preference", "smooth"), ("reduce", "auto")])
+def test_smooth_scrolling_only_without_a_reduced_motion_preference(browse, motion, expected):
+    visit = browse("article", reduced_motion=motion)
+    assert visit.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == expected
+
+
+def test_lines_of_a_post_hold_about_60_to_75_characters(browse):
+    visit = browse("article")
+    characters_per_line = visit.evaluate(
+        """[...document.querySelectorAll('.post-body p')].map(paragraph => {
+            const range = document.createRange();
+            range.selectNodeContents(paragraph);
+            const lines = new Set([...range.getClientRects()].map(rect => Math.round(rect.bottom)));
+            return paragraph.textContent.length / lines.size;
+        })"""
+    )
+    assert characters_per_line and all(60 <= average <= 75 for average in characters_per_line), (
+        characters_per_line
+    )
+
+
+def test_print_shows_the_text_black_on_white_with_link_targets(browse):
+    visit = browse(("sample_site_url", "/posts/first-steps/"))
+    visit.page.emulate_media(media="print")
+    assert visit.evaluate("getComputedStyle(document.querySelector('nav')).display") == "none"
+    assert visit.evaluate("getComputedStyle(document.body).color") == "rgb(0, 0, 0)"
+    assert visit.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    link_suffix = visit.evaluate(
+        "getComputedStyle(document.querySelector('.post-body a'), '::after').content"
+    )
+    assert "/posts/quotes-and-dashes/" in link_suffix
