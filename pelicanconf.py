@@ -17,7 +17,9 @@ DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 # Pelican loads every installed plugin when this is unset: name them explicitly.
-PLUGINS = []
+# Ours live in plugins/, one module per concern; each writes nothing until its setting is set.
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["json_feed", "feed_stylesheet"]
 
 # Smart quotes, dashes and ellipses. "caps" would wrap every acronym (GSOMIA, ROK)
 # in a <span> for no visual gain; "initial_quotes" adds spans only old themes style.
@@ -78,6 +80,11 @@ CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
+FEED_ALL_JSON = None  # plugins/json_feed.py
+# RSS carries whole posts, as Atom does, not just their summaries.
+RSS_FEED_SUMMARY_ONLY = False
+# The theme's XSL stylesheet, which Atom feeds name so browsers show them as a page (plugins/feed_stylesheet.py).
+FEED_STYLESHEET = "theme/feed.xsl"
 
 # The theme's own navigation lists the archive pages; pages from content/pages join it.
 DISPLAY_PAGES_ON_MENU = True

@@ -50,6 +50,7 @@ def test_publish_build_links_its_feeds(publish_site):
     assert feeds == {
         "application/atom+xml": f"{PUBLISH_SITEURL}/feeds/all.atom.xml",
         "application/rss+xml": f"{PUBLISH_SITEURL}/feeds/all.rss.xml",
+        "application/feed+json": f"{PUBLISH_SITEURL}/feed.json",
     }
 
 
