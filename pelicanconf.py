@@ -19,7 +19,7 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 # Pelican loads every installed plugin when this is unset: name them explicitly.
 # Ours live in plugins/, one module per concern; each writes nothing until its setting is set.
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["json_feed", "feed_stylesheet"]
+PLUGINS = ["json_feed", "feed_stylesheet", "sitemap"]
 
 # Smart quotes, dashes and ellipses. "caps" would wrap every acronym (GSOMIA, ROK)
 # in a <span> for no visual gain; "initial_quotes" adds spans only old themes style.
@@ -74,13 +74,14 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
 )
 
-# Feeds need absolute URLs, so only the publish build (with a SITEURL) writes them.
+# Feeds and the sitemap need absolute URLs, so only the publish build (with a SITEURL) writes them.
 FEED_ALL_ATOM = None
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 FEED_ALL_JSON = None  # plugins/json_feed.py
+SITEMAP_SAVE_AS = None  # plugins/sitemap.py, which writes robots.txt beside it
 # RSS carries whole posts, as Atom does, not just their summaries.
 RSS_FEED_SUMMARY_ONLY = False
 # The theme's XSL stylesheet, which Atom feeds name so browsers show them as a page (plugins/feed_stylesheet.py).
