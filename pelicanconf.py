@@ -17,7 +17,9 @@ DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 # Pelican loads every installed plugin when this is unset: name them explicitly.
-PLUGINS = []
+# Ours live in plugins/, one module per concern; each writes nothing until its setting is set.
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["json_feed", "feed_stylesheet", "sitemap"]
 
 # Smart quotes, dashes and ellipses. Left out: "caps" and "initial_quotes" wrap acronyms and
 # quotes in spans for no visual gain; "widont" glues the last two words of every heading with a
@@ -79,12 +81,18 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
 )
 
-# Feeds need absolute URLs, so only the publish build (with a SITEURL) writes them.
+# Feeds and the sitemap need absolute URLs, so only the publish build (with a SITEURL) writes them.
 FEED_ALL_ATOM = None
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
+FEED_ALL_JSON = None  # plugins/json_feed.py
+SITEMAP_SAVE_AS = None  # plugins/sitemap.py, which writes robots.txt beside it
+# RSS carries whole posts, as Atom does, not just their summaries.
+RSS_FEED_SUMMARY_ONLY = False
+# The theme's XSL stylesheet, which Atom feeds name so browsers show them as a page (plugins/feed_stylesheet.py).
+FEED_STYLESHEET = "theme/feed.xsl"
 
 # The theme's own navigation lists the archive pages; pages from content/pages join it.
 DISPLAY_PAGES_ON_MENU = True

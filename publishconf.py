@@ -18,6 +18,8 @@ FEED_ALL_ATOM = "feeds/all.atom.xml"
 FEED_ALL_RSS = "feeds/all.rss.xml"
 CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"
 TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
+FEED_ALL_JSON = "feed.json"
+SITEMAP_SAVE_AS = "sitemap.xml"
 
 # A clean output folder, so nothing from an older build is deployed (OUTPUT_RETENTION is kept).
 DELETE_OUTPUT_DIRECTORY = True

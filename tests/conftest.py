@@ -5,7 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from helpers import PUBLISH_SITEURL, SAMPLE_CONTENT, TESTS, build_site, require_tool, serve
+from helpers import (
+    PUBLISH_ROOT_SITEURL,
+    PUBLISH_SITEURL,
+    SAMPLE_CONTENT,
+    TESTS,
+    build_site,
+    require_tool,
+    serve,
+)
 
 
 @pytest.fixture(scope="session")
@@ -40,6 +48,17 @@ def sample_publish_site(tmp_path_factory):
         tmp_path_factory.mktemp("sample-publish"),
         "publishconf.py",
         SITEURL=PUBLISH_SITEURL,
+        PATH=str(SAMPLE_CONTENT),
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_root_site(tmp_path_factory):
+    """The sample site with the publish settings, deployed at a domain root rather than a subpath."""
+    return build_site(
+        tmp_path_factory.mktemp("sample-root"),
+        "publishconf.py",
+        SITEURL=PUBLISH_ROOT_SITEURL,
         PATH=str(SAMPLE_CONTENT),
     )
 

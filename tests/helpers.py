@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
 SAMPLE_CONTENT = TESTS / "sample_site" / "content"
 PUBLISH_SITEURL = "https://example.org/blog"
+PUBLISH_ROOT_SITEURL = "https://example.org"
 
 
 @dataclass

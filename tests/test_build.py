@@ -9,10 +9,12 @@ import pytest
 
 from helpers import ROOT
 
-PROJECT_FILES = ["content", "theme", "pelicanconf.py", "publishconf.py", "tasks.py"]
+PROJECT_FILES = ["content", "theme", "plugins", "pelicanconf.py", "publishconf.py", "tasks.py"]
 
 
-@pytest.mark.parametrize("built", ["site", "sample_site", "publish_site", "sample_publish_site"])
+@pytest.mark.parametrize(
+    "built", ["site", "sample_site", "publish_site", "sample_publish_site", "sample_root_site"]
+)
 def test_build_logs_no_warnings(request, built):
     assert request.getfixturevalue(built).warnings == []
 

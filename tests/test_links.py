@@ -1,10 +1,16 @@
 """Links: every internal href and src in the output resolves to a file, and URLs never collide."""
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
 
 from helpers import PUBLISH_SITEURL, build_site
+
+# Every address on the site's host, in any file the site serves: pages, feeds, sitemap, robots.txt.
+SITE_HOST_URL = re.compile(r"https?://example\.org[^\s\"'<>&)\\]*")
+SERVED_TEXT_FILES = ("*.html", "*.xml", "*.json", "*.txt", "*.xsl")
+PUBLISH_BUILDS = ["publish_site", "sample_publish_site", "sample_root_site"]
 
 
 def internal_references(built_site):
@@ -17,7 +23,7 @@ def internal_references(built_site):
             yield path, element["src"], soup
 
 
-@pytest.mark.parametrize("built", ["site", "sample_site", "publish_site"])
+@pytest.mark.parametrize("built", ["site", "sample_site", *PUBLISH_BUILDS])
 def test_every_internal_link_resolves(request, built):
     built_site = request.getfixturevalue(built)
     broken = []
@@ -37,11 +43,40 @@ def test_every_internal_link_resolves(request, built):
     assert broken == []
 
 
-def test_publish_build_links_stay_under_the_site_url(publish_site):
-    for page, url, _ in internal_references(publish_site):
-        if url.startswith("#") or urlsplit(url).netloc != "example.org":
-            continue
-        assert url.startswith(PUBLISH_SITEURL + "/"), f"{page}: {url}"
+@pytest.mark.parametrize("built", PUBLISH_BUILDS)
+def test_publish_build_urls_stay_under_the_site_url_and_resolve(request, built):
+    # Links, stylesheets, feeds, canonical and Open Graph URLs, JSON-LD, sitemap entries: at a domain
+    # root and under a subpath alike, each lives under SITEURL and names a file of the build.
+    built_site = request.getfixturevalue(built)
+    prefix = built_site.settings["SITEURL"] + "/"
+    checked = set()
+    for pattern in SERVED_TEXT_FILES:
+        for path in built_site.output.rglob(pattern):
+            for url in SITE_HOST_URL.findall(path.read_text(encoding="utf-8")):
+                assert url.startswith(prefix), f"{path.relative_to(built_site.output)}: {url}"
+                assert built_site.path_for_url(url).is_file(), f"{path.relative_to(built_site.output)}: {url}"
+                checked.add(path.suffix)
+    assert checked == {".html", ".xml", ".json", ".txt"}
+
+
+@pytest.mark.parametrize("built", PUBLISH_BUILDS)
+def test_publish_build_pages_link_by_absolute_url(request, built):
+    # A root-relative link ("/posts/x/") would miss the subpath; the link checks above would not notice.
+    built_site = request.getfixturevalue(built)
+    for page, url, _ in internal_references(built_site):
+        assert url.startswith("#") or urlsplit(url).scheme, f"{page}: {url}"
+
+
+@pytest.mark.parametrize("built", ["site", *PUBLISH_BUILDS])
+def test_404_page_links_work_from_any_address(request, built):
+    # Hosts show 404.html at whatever address was missing, at any depth: a path-relative link would
+    # resolve against that address, so every link is root-relative (local build) or absolute.
+    page = request.getfixturevalue(built).page("/404.html")
+    urls = [element["href"] for element in page.find_all(href=True)]
+    urls += [element["src"] for element in page.find_all(src=True)]
+    assert any(url.endswith("main.css") for url in urls)
+    for url in urls:
+        assert url.startswith(("#", "/")) or urlsplit(url).scheme, url
 
 
 def test_publish_build_links_its_feeds(publish_site):
@@ -50,6 +85,7 @@ def test_publish_build_links_its_feeds(publish_site):
     assert feeds == {
         "application/atom+xml": f"{PUBLISH_SITEURL}/feeds/all.atom.xml",
         "application/rss+xml": f"{PUBLISH_SITEURL}/feeds/all.rss.xml",
+        "application/feed+json": f"{PUBLISH_SITEURL}/feed.json",
     }
 
 
