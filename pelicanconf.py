@@ -19,7 +19,18 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 # Pelican loads every installed plugin when this is unset: name them explicitly.
 # Ours live in plugins/, one module per concern; each writes nothing until its setting is set.
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["json_feed", "feed_stylesheet", "sitemap"]
+PLUGINS = [
+    "json_feed",
+    "feed_stylesheet",
+    "sitemap",
+    "author_notes",
+    "drafts",
+    "images",
+    "neighbours",
+    "reading_time",
+    "search_index",
+    "table_of_contents",
+]
 
 # Smart quotes, dashes and ellipses. Left out: "caps" and "initial_quotes" wrap acronyms and
 # quotes in spans for no visual gain; "widont" glues the last two words of every heading with a
@@ -31,7 +42,11 @@ TYPOGRIFY_OMIT_FILTERS = ["caps", "initial_quotes", "widont"]
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.extra": {},
-        "markdown.extensions.codehilite": {"css_class": "highlight"},
+        # Pygments colours code at build time; theme/static/css/code.css holds its light and dark styles.
+        "markdown.extensions.codehilite": {"css_class": "highlight", "guess_lang": False},
+        # Every heading gets an id and links to itself, so a section can be linked and reached by
+        # keyboard; posts with `Toc: true` also show the table (plugins/table_of_contents.py).
+        "markdown.extensions.toc": {"anchorlink": True, "toc_depth": "2-3"},
     },
     "output_format": "html5",
 }
@@ -42,7 +57,7 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": T
 
 # Files copied as they are. The theme links its SVG icon; favicon.ico goes to the root, where
 # browsers and feed readers that read no <link> ask for it unprompted.
-STATIC_PATHS = ["extra"]
+STATIC_PATHS = ["extra", "images"]
 EXTRA_PATH_METADATA = {"extra/favicon.ico": {"path": "favicon.ico"}}
 
 # Clean URLs: every page is a folder with an index.html.
@@ -70,8 +85,10 @@ CATEGORIES_URL = "categories/"
 CATEGORIES_SAVE_AS = "categories/index.html"
 AUTHORS_URL = "authors/"
 AUTHORS_SAVE_AS = "authors/index.html"
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
 # "404" is rendered from theme/templates/404.html to /404.html, where static hosts look.
-DIRECT_TEMPLATES = ["index", "archives", "tags", "categories", "authors", "404"]
+DIRECT_TEMPLATES = ["index", "archives", "tags", "categories", "authors", "search", "404"]
 
 # Page 2 onwards live in a folder below the listing ("tag/t1/page/12/"), so tag
 # "t1" page 12 and tag "t11" page 2 can never be written to the same file.
@@ -93,6 +110,11 @@ SITEMAP_SAVE_AS = None  # plugins/sitemap.py, which writes robots.txt beside it
 RSS_FEED_SUMMARY_ONLY = False
 # The theme's XSL stylesheet, which Atom feeds name so browsers show them as a page (plugins/feed_stylesheet.py).
 FEED_STYLESHEET = "theme/feed.xsl"
+
+# Drafts (`Status: draft`) are built, listed on the home page and labelled here; publishconf.py hides them.
+SHOW_DRAFTS = True
+# Pagefind indexes every build, so the search page works in the local preview too (plugins/search_index.py).
+SEARCH_INDEX = True
 
 # The theme's own navigation lists the archive pages; pages from content/pages join it.
 DISPLAY_PAGES_ON_MENU = True

@@ -21,5 +21,8 @@ TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
 FEED_ALL_JSON = "feed.json"
 SITEMAP_SAVE_AS = "sitemap.xml"
 
+# Drafts are never published: not built, listed, or in feeds and the sitemap.
+SHOW_DRAFTS = False
+
 # A clean output folder, so nothing from an older build is deployed (OUTPUT_RETENTION is kept).
 DELETE_OUTPUT_DIRECTORY = True

@@ -117,6 +117,28 @@ def gh_pages(c):
     c.run(f"ghp-import --no-jekyll --push --branch {branch} --message 'Publish site' {CONFIG['output']}")
 
 
+# Opens every new post: what each metadata field does. The build removes HTML comments.
+FIELD_GUIDE = """\
+<!--
+Metadata (the lines above the first blank line):
+  Title:     the post's title; straight quotes, -- and ... become typographic.
+  Subtitle:  optional; shown under the title.
+  Date:      YYYY-MM-DD HH:MM, in the site's time zone.
+  Modified:  optional; when the post last changed in substance, shown as "updated".
+  Slug:      the post's address, /posts/<slug>/.
+  Summary:   one sentence for listings, feeds, search results and link previews.
+  Category:  one category.
+  Tags:      comma-separated, lower case, words joined by hyphens.
+  Authors:   optional; comma-separated names.
+  Toc:       optional; true shows a table of contents of the ## and ### headings.
+  Status:    draft (built and shown only locally), published, or hidden (built, never listed).
+Images: put them in content/images/ and write ![what the image shows]({static}/images/name.png);
+the description in brackets is required. Code: fence it with ``` and the language's name.
+This comment is a note for you: the build removes it, and you may too.
+-->
+"""
+
+
 @task(help={"title": "The post's title", "category": "Its category", "tags": "Comma-separated tags"})
 def new_post(c, title, category="Notes", tags=""):
     """Write content/<slug>.md with every metadata field filled in, as a draft."""
@@ -135,8 +157,8 @@ def new_post(c, title, category="Notes", tags=""):
         "Status": "draft",
     }
     front_matter = "".join(f"{key}: {value}\n" for key, value in metadata.items() if value)
-    path.write_text(f"{front_matter}\nWrite the post here, in Markdown.\n", encoding="utf-8")
-    print(f"Wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    path.write_text(f"{front_matter}\n{FIELD_GUIDE}\nWrite the post here, in Markdown.\n", encoding="utf-8")
+    print(f"Wrote {path}: a draft until you delete its Status line.")
 
 
 @task(help={"options": "Extra pytest options, e.g. '-k links'"})

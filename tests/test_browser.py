@@ -17,14 +17,17 @@ pytestmark = pytest.mark.browser
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 WCAG_22_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
 
-# Every kind of page: (which built site serves it, its URL). Only the sample site has an author.
+# Every kind of page: (which built site serves it, its URL). The sample site has what the real one lacks.
 PAGES = {
     "index": ("site_url", "/"),
     "article": ("site_url", "/posts/military-information-agreement/"),
+    "article with code, contents and images": ("sample_site_url", "/posts/code-contents-and-pictures/"),
+    "draft": ("sample_site_url", "/drafts/a-draft/"),
     "archives": ("site_url", "/archives/"),
     "tag": ("site_url", "/tag/japan/"),
     "category": ("site_url", "/category/politics/"),
     "author": ("sample_site_url", "/author/ada-example/"),
+    "search": ("site_url", "/search/"),
     "404": ("site_url", "/no-such-page/"),
 }
 SCHEMES = ["light", "dark"]
@@ -199,3 +202,30 @@ def test_print_shows_the_text_black_on_white_with_link_targets(browse):
         "getComputedStyle(document.querySelector('.post-body a'), '::after').content"
     )
     assert "/posts/quotes-and-dashes/" in link_suffix
+
+
+def search_for(visit, query):
+    visit.page.fill("#search-query", query)
+    visit.page.wait_for_selector(".search-results li", timeout=10_000)
+
+
+def test_search_finds_the_seed_post_by_a_word_of_its_text(browse):
+    visit = browse("search")
+    search_for(visit, "Pyongyang")
+    found = visit.page.locator(".search-results a").evaluate_all("links => links.map(a => a.pathname)")
+    assert found == ["/posts/military-information-agreement/"]
+    assert "Pyongyang" in visit.page.locator(".search-results mark").first.inner_text()
+    assert visit.console_errors == [] and visit.outside_requests == []
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_search_results_have_no_wcag_22_aa_violations(browse, scheme):
+    visit = browse("search", scheme=scheme)
+    search_for(visit, "agreement")
+    assert Axe().run(visit.page, options=WCAG_22_AA).response["violations"] == []
+
+
+def test_search_page_explains_itself_without_javascript(browse):
+    visit = browse("search", java_script_enabled=False)
+    assert visit.page.locator(".search-fallback").is_visible()
+    assert not visit.page.locator("form.search").is_visible()

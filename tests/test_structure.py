@@ -77,7 +77,7 @@ def test_typographic_title_is_plain_text_in_head_and_typography_in_body(sample_s
 
 
 def test_post_subtitle_is_shown_under_its_title(sample_site):
-    for url in ("/posts/a-post-with-a-subtitle/", "/"):
+    for url in ("/posts/a-post-with-a-subtitle/", "/tag/t11/"):
         subtitle = sample_site.page(url).select_one(".post-title + .post-subtitle")
         assert subtitle.get_text(strip=True) == "Shown under the title on the post and the home page", url
 

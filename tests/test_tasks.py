@@ -28,8 +28,13 @@ def test_new_post_writes_a_draft_that_builds(content_folder, tmp_path):
     assert set(fields) == {"Title", "Date", "Slug", "Summary", "Category", "Tags", "Status"}
     assert fields["Slug"] == "seoul-tokyo-talks-resume" and fields["Status"] == "draft"
 
+    # Opens with a guide to every field, as an HTML comment the build removes.
+    for field in ("Subtitle:", "Modified:", "Authors:", "Toc:", "Status:", "{static}/images/"):
+        assert field in written.read_text(encoding="utf-8"), field
+
     built = build_site(tmp_path / "output", PATH=str(content_folder))
     assert built.warnings == []
+    assert "<!--" not in built.path_for_url("/drafts/seoul-tokyo-talks-resume/").read_text(encoding="utf-8")
     draft = built.page("/drafts/seoul-tokyo-talks-resume/")
     assert draft.h1.get_text() == "Seoul & Tokyo: \u201cTalks\u201d Resume"
 

@@ -1,0 +1,141 @@
+"""Writing and reading comfort: reading time, neighbours, contents, code, images, drafts, search, notes."""
+
+import math
+import struct
+
+from helpers import ROOT, build_site
+
+FEATURES_POST = "/posts/code-contents-and-pictures/"
+REAL_POST = "/posts/military-information-agreement/"
+
+
+def png_size(path):
+    """Width and height from a PNG's header."""
+    return struct.unpack(">II", path.read_bytes()[16:24])
+
+
+def test_byline_gives_word_count_and_reading_time(site):
+    page = site.page(REAL_POST)
+    words = len(page.select_one(".post-body").get_text().split())
+    byline = " ".join(page.select_one(".byline").get_text().split())
+    # 238 words a minute: the mean silent reading rate of English non-fiction (Brysbaert, 2019).
+    assert f"{math.ceil(words / 238)} min read ({words:,} words)" in byline
+
+
+def test_each_post_links_its_older_and_newer_neighbour(sample_site):
+    newest_first = [a["href"] for a in sample_site.page("/archives/").select(".post-list a")]
+    oldest_first = newest_first[::-1]
+    assert len(oldest_first) >= 3
+    for position, url in enumerate(oldest_first):
+        neighbours = sample_site.page(url).select_one(".post-neighbours")
+        older = neighbours.select_one(".older a")
+        newer = neighbours.select_one(".newer a")
+        assert (older and older["href"]) == (oldest_first[position - 1] if position else None), url
+        assert (newer and newer["href"]) == (
+            oldest_first[position + 1] if position + 1 < len(oldest_first) else None
+        )
+
+
+def test_table_of_contents_lists_the_headings_it_links(sample_site):
+    page = sample_site.page(FEATURES_POST)
+    table = page.select_one("nav.table-of-contents")
+    targets = [a["href"] for a in table.select("a")]
+    headings = page.select(".post-body h2, .post-body h3")
+    assert targets == [f"#{heading['id']}" for heading in headings] and len(targets) == 3
+    # Each heading links to itself: a keyboard-reachable address for the section.
+    assert all(heading.a["href"] == f"#{heading['id']}" for heading in headings)
+
+
+def test_posts_without_toc_metadata_have_no_table(sample_site):
+    assert sample_site.page("/posts/first-steps/").select("nav.table-of-contents") == []
+
+
+def stylesheets(soup):
+    return [link["href"] for link in soup.select('link[rel="stylesheet"]')]
+
+
+def test_code_is_highlighted_and_only_pages_with_code_load_its_colours(sample_site, site):
+    page = sample_site.page(FEATURES_POST)
+    assert page.select(".post-body .highlight pre span.k")  # Pygments marked the keywords
+    assert "/theme/css/code.css" in stylesheets(page)
+    assert "/theme/css/code.css" not in stylesheets(sample_site.page("/posts/first-steps/"))
+    assert "/theme/css/code.css" not in stylesheets(site.page("/")) + stylesheets(site.page(REAL_POST))
+
+
+def test_code_colours_are_what_the_script_writes():
+    from make_code_css import STYLESHEET, code_css
+
+    assert STYLESHEET.read_text(encoding="utf-8") == code_css()
+
+
+def test_images_get_their_size_async_decoding_and_lazy_loading_after_the_first(sample_site):
+    images = sample_site.page(FEATURES_POST).select(".post-body img")
+    assert len(images) == 2
+    for image in images:
+        width, height = png_size(sample_site.path_for_url(image["src"]))
+        assert (int(image["width"]), int(image["height"])) == (width, height)
+        assert image["decoding"] == "async" and image["alt"].strip()
+    assert "loading" not in images[0].attrs and images[1]["loading"] == "lazy"
+
+
+def write_post(folder, name, body, **metadata):
+    fields = {"Title": name, "Date": "2024-05-01 10:00", "Summary": f"{name}.", **metadata}
+    front_matter = "".join(f"{key}: {value}\n" for key, value in fields.items())
+    (folder / f"{name}.md").write_text(f"{front_matter}\n{body}\n", encoding="utf-8")
+
+
+def test_an_image_without_alt_text_stops_the_post_with_a_clear_error(tmp_path):
+    content = tmp_path / "content"
+    (content / "images").mkdir(parents=True)
+    (content / "images" / "photo.png").write_bytes(
+        (ROOT / "tests/sample_site/content/images/ring-240.png").read_bytes()
+    )
+    write_post(content, "pictured", "![]({static}/images/photo.png)")
+    built = build_site(tmp_path / "output", PATH=str(content))
+    assert any(
+        "pictured.md: the image {static}/images/photo.png has no alt text" in line for line in built.warnings
+    )
+    assert not (built.output / "posts" / "pictured").exists()
+
+
+def test_drafts_are_shown_labelled_in_the_local_build(sample_site):
+    draft = sample_site.page("/drafts/a-draft/")
+    assert draft.select_one(".byline .draft-label").get_text() == "Draft"
+    listed = sample_site.page("/").select(".drafts a")
+    assert [a["href"] for a in listed] == ["/drafts/a-draft/"]
+
+
+def test_drafts_never_reach_the_publish_build(sample_publish_site):
+    assert not (sample_publish_site.output / "drafts").exists()
+    for path in sample_publish_site.output.rglob("*"):
+        if path.suffix in (".html", ".xml", ".json", ".txt"):
+            assert "a-draft" not in path.read_text(encoding="utf-8"), path
+
+
+def test_html_comments_are_notes_that_never_reach_readers(sample_site):
+    html = sample_site.path_for_url(FEATURES_POST).read_text(encoding="utf-8")
+    assert "A note for the author" not in html
+    assert "&lt;!-- not a comment: this is code --&gt;" in html  # a comment inside code is code
+
+
+def test_search_page_explains_itself_without_javascript(site):
+    page = site.page("/search/")
+    fallback = page.select_one(".search-fallback")
+    assert fallback.find("a", href="/archives/") and "hidden" not in fallback.attrs
+    assert "hidden" in page.select_one("form.search").attrs
+    assert (site.output / "pagefind" / "pagefind.js").is_file()
+
+
+def test_only_the_search_page_loads_javascript(site):
+    for path in site.html_files():
+        scripts = [
+            script.get("src")
+            for script in site.page("/" + path.relative_to(site.output).as_posix()).select("script[src]")
+        ]
+        expected = ["/theme/js/search.js"] if path == site.output / "search" / "index.html" else []
+        assert scripts == expected, path
+
+
+def test_search_indexes_posts_not_listings(site):
+    indexed = [path for path in site.html_files() if "data-pagefind-body" in path.read_text(encoding="utf-8")]
+    assert indexed == [site.path_for_url(REAL_POST)]
