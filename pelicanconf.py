@@ -17,7 +17,13 @@ DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 # Pelican loads every installed plugin when this is unset: name them explicitly.
-PLUGINS = []
+PLUGIN_PATHS = ["plugins"]
+# content_checks: stop the build at a file that breaks Pelican or our conventions, naming the file.
+# plain_text_metadata: Title and Summary are text, so markup typed into them is shown, not run.
+# external_links: links to other sites get rel="noopener".
+PLUGINS = ["content_checks", "plain_text_metadata", "external_links"]
+# Summary is plain text like Title (plain_text_metadata), not Markdown: one sentence for listings.
+FORMATTED_FIELDS = []
 
 # Smart quotes, dashes and ellipses. "caps" would wrap every acronym (GSOMIA, ROK)
 # in a <span> for no visual gain; "initial_quotes" adds spans only old themes style.

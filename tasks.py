@@ -1,14 +1,18 @@
 """Build, preview, publish and test Our Blog: `invoke --list` shows every task."""
 
+import logging
 import os
 import shlex
+import shutil
 import sys
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
 from invoke import task
 from invoke.exceptions import Exit
 from pelican import Pelican
+from pelican.log import init as init_pelican_logging
 from pelican.settings import read_settings
 from pelican.utils import clean_output_dir, slugify
 
@@ -28,11 +32,64 @@ CONFIG = {
 
 
 def pelican(c, settings_file, *options):
-    """Run Pelican with the given settings file; every warning fails the build."""
+    """Run the Pelican command with the given settings file; every warning fails the build."""
     command = [sys.executable, "-m", "pelican", str(CONFIG["content"])]
     command += ["--settings", str(settings_file), "--output", str(CONFIG["output"])]
     command += ["--fatal", "warnings", *options]
     c.run(shlex.join(command), pty=False)
+
+
+class FirstProblem(logging.Handler):
+    """Keeps the first warning or error logged: with every warning fatal, it is why a build stopped."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.message = None
+
+    def emit(self, record):
+        if self.message is None:
+            self.message = record.getMessage()
+
+
+def build_site(settings_file):
+    """Build into an empty staging folder, then swap it in: a failed build leaves output/ as it was."""
+    output = Path(CONFIG["output"])
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output.parent))
+    overrides = {"PATH": str(CONFIG["content"]), "OUTPUT_PATH": str(staging)}
+    settings = read_settings(str(settings_file), override=overrides)
+    try:
+        run_pelican(settings)
+        swap_in(staging, output, settings["OUTPUT_RETENTION"])
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def run_pelican(settings):
+    """Run Pelican as `pelican --fatal warnings` does, but fail with one sentence, not a traceback."""
+    init_pelican_logging(fatal="warnings", handler=None)
+    problem = FirstProblem()
+    logging.getLogger().addHandler(problem)
+    try:
+        Pelican(settings).run()
+    except Exception as error:
+        reason = problem.message or f"{type(error).__name__}: {error}"
+        raise Exit(f"Build failed (output/ is unchanged): {reason}", code=1) from None
+    finally:
+        logging.getLogger().removeHandler(problem)
+
+
+def swap_in(staging, output, retention):
+    """Make the staged build output/, moving in what a deploy target keeps there (.git, CNAME…)."""
+    if output.exists():
+        for name in retention:
+            if (output / name).exists() and not (staging / name).exists():
+                (output / name).rename(staging / name)
+        previous = staging.with_name(staging.name + "-previous")
+        output.rename(previous)
+        staging.rename(output)
+        shutil.rmtree(previous)
+    else:
+        staging.rename(output)
 
 
 @task
@@ -45,12 +102,12 @@ def clean(c):
 @task
 def build(c):
     """Build the site into output/ with the local settings."""
-    pelican(c, CONFIG["settings"])
+    build_site(CONFIG["settings"])
 
 
-@task(clean, build)
+@task(build)
 def rebuild(c):
-    """Delete the generated site, then build it again."""
+    """Build the site from nothing: every build starts in an empty folder, so this is `build`."""
 
 
 @task
@@ -72,11 +129,10 @@ def livereload(c):
     from livereload import Server
 
     def rebuild_site():
-        settings = read_settings(str(CONFIG["settings"]), override={"OUTPUT_PATH": str(CONFIG["output"])})
         try:
-            Pelican(settings).run()
-        except Exception as error:  # keep serving: the author fixes the file and saves again
-            print(f"Build failed: {error}", file=sys.stderr)
+            build_site(CONFIG["settings"])
+        except Exit as failure:  # keep serving the last good build: the author fixes the file and saves
+            print(failure.message, file=sys.stderr)
 
     server = Server()
     for pattern in ("content/**/*", "theme/**/*", "pelicanconf.py"):
@@ -87,7 +143,7 @@ def livereload(c):
 @task
 def preview(c):
     """Build the site with the publish settings (absolute URLs, feeds)."""
-    pelican(c, CONFIG["publish_settings"])
+    build_site(CONFIG["publish_settings"])
 
 
 def require_publish_target(target):

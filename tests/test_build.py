@@ -9,7 +9,7 @@ import pytest
 
 from helpers import ROOT
 
-PROJECT_FILES = ["content", "theme", "pelicanconf.py", "publishconf.py", "tasks.py"]
+PROJECT_FILES = ["content", "theme", "plugins", "pelicanconf.py", "publishconf.py", "tasks.py"]
 
 
 @pytest.mark.parametrize("built", ["site", "sample_site", "publish_site", "sample_publish_site"])
