@@ -89,5 +89,9 @@ AUTHOR_FEED_RSS = None
 DISPLAY_PAGES_ON_MENU = True
 DISPLAY_CATEGORIES_ON_MENU = False
 
+# content/extra/_headers (security and cache headers for Netlify and Cloudflare Pages) goes to the root.
+STATIC_PATHS = ["images", "extra/_headers"]
+EXTRA_PATH_METADATA = {"extra/_headers": {"path": "_headers"}}
+
 # Never delete what a deploy target keeps in the output folder.
 OUTPUT_RETENTION = [".git", ".nojekyll", "CNAME", ".hg"]

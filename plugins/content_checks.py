@@ -7,6 +7,7 @@ stops at the first one, and `tasks.py` shows its sentence instead of Pelican's t
 import logging
 import os
 import re
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from pelican import signals
@@ -43,13 +44,13 @@ def checked_reader(reader_class):
     class CheckedReader(reader_class):
         def read(self, source_path):
             try:
-                with open(source_path, encoding="utf-8") as source:
-                    source.read()
+                Path(source_path).read_bytes().decode("utf-8")
             except UnicodeDecodeError as error:
+                line = error.object[: error.start].count(b"\n") + 1
                 byte = error.object[error.start]
                 reject(
                     source_path,
-                    f"is not UTF-8 (byte {byte:#04x} at position {error.start}): save it as UTF-8.",
+                    f"is not UTF-8 (byte {byte:#04x} on line {line}): save it as UTF-8.",
                 )
             self.checked_path = source_path
             return super().read(source_path)
@@ -125,6 +126,16 @@ def check_internal_links(content):
             reject(content.source_path, f"links to {{{link}, but {shown(target_path)} does not exist.")
 
 
+def fail_if_a_file_was_skipped(generators):
+    """Without `--fatal`, Pelican logs a bad file and builds the site without it: plain
+    `pelican content` must not end in a site that quietly lacks a post either."""
+    generated = generators[0].context["generated_content"]
+    skipped = sorted(path for path, content in generated.items() if content is None)
+    if skipped:
+        raise ContentError(f"{', '.join(skipped)} could not be built: see the errors above.")
+
+
 def register():
     signals.readers_init.connect(check_readers)
     signals.content_object_init.connect(check_content)
+    signals.all_generators_finalized.connect(fail_if_a_file_was_skipped)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpers import PUBLISH_SITEURL, SAMPLE_CONTENT, TESTS, build_site
+from helpers import HOSTILE_CONTENT, PUBLISH_SITEURL, SAMPLE_CONTENT, TESTS, build_site
 
 
 @pytest.fixture(scope="session")
@@ -38,4 +38,17 @@ def sample_publish_site(tmp_path_factory):
         "publishconf.py",
         SITEURL=PUBLISH_SITEURL,
         PATH=str(SAMPLE_CONTENT),
+    )
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory):
+    """Posts and a page whose every metadata field holds markup, quotes, script, RTL text, emoji or length.
+
+    Built with the publish settings, so its feeds are written and checked too."""
+    return build_site(
+        tmp_path_factory.mktemp("hostile"),
+        "publishconf.py",
+        SITEURL=PUBLISH_SITEURL,
+        PATH=str(HOSTILE_CONTENT),
     )

@@ -1,6 +1,10 @@
 """Building a site in process, and reading its pages the way a reader sees them."""
 
 import logging
+import os
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -12,7 +16,9 @@ from pelican.settings import read_settings
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
 SAMPLE_CONTENT = TESTS / "sample_site" / "content"
+HOSTILE_CONTENT = TESTS / "hostile_site" / "content"
 PUBLISH_SITEURL = "https://example.org/blog"
+PROJECT_FILES = ["content", "theme", "plugins", "pelicanconf.py", "publishconf.py", "tasks.py"]
 
 
 @dataclass
@@ -25,6 +31,11 @@ class BuiltSite:
 
     def html_files(self):
         return sorted(self.output.rglob("*.html"))
+
+    def pages(self):
+        """(path, soup) for every HTML file of the site."""
+        for path in self.html_files():
+            yield path, self.page("/" + path.relative_to(self.output).as_posix())
 
     def path_for_url(self, url):
         """The output file a site URL points at ("/posts/x/" -> posts/x/index.html), or None if external."""
@@ -98,3 +109,22 @@ def visible_text(soup):
     for hidden in body.find_all(["script", "style", "template"]):
         hidden.decompose()
     return body.get_text(" ")
+
+
+def copy_project(destination):
+    """The project's sources in a fresh folder, so commands run there as in a clone."""
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, destination / name)
+    return destination
+
+
+def run_in(project, *command, **environment):
+    """Run `python COMMAND…` in a project folder, as an author would, and return what it printed."""
+    return subprocess.run(
+        [sys.executable, *command],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **environment},
+    )
