@@ -6,6 +6,7 @@ import shlex
 import shutil
 import sys
 import tempfile
+import traceback
 from datetime import datetime
 from pathlib import Path
 
@@ -37,6 +38,11 @@ def pelican(c, settings_file, *options):
     command += ["--settings", str(settings_file), "--output", str(CONFIG["output"])]
     command += ["--fatal", "warnings", *options]
     c.run(shlex.join(command), pty=False)
+
+
+def shown(path):
+    """A path as the author sees it: relative to the project, where it is inside."""
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
 
 
 class FirstProblem(logging.Handler):
@@ -72,10 +78,21 @@ def run_pelican(settings):
     try:
         Pelican(settings).run()
     except Exception as error:
-        reason = problem.message or f"{type(error).__name__}: {error}"
+        reason = problem.message or f"{where_in_a_template(error)}{type(error).__name__}: {error}"
         raise Exit(f"Build failed (output/ is unchanged): {reason}", code=1) from None
     finally:
         logging.getLogger().removeHandler(problem)
+
+
+def where_in_a_template(error):
+    """ "theme/templates/tag.html, line 3: " for an error a template raised, else nothing."""
+    # Jinja puts the template's own file and line into the traceback of an error raised in it.
+    lines = [(frame.f_code.co_filename, line) for frame, line in traceback.walk_tb(error.__traceback__)]
+    templates = [(name, line) for name, line in lines if name.endswith(".html")]
+    if not templates:
+        return ""
+    name, line = templates[-1]
+    return f"{shown(Path(name))}, line {line}: "
 
 
 def swap_in(staging, output, retention):
@@ -187,12 +204,13 @@ def new_post(c, title, category="Notes", tags=""):
         "Slug": slug,
         "Summary": f"One sentence on what “{title}” is about.",
         "Category": category,
-        "Tags": tags,
+        # Lower-case words joined by hyphens, as content_checks requires: "South Korea" -> "south-korea".
+        "Tags": ", ".join("-".join(tag.lower().split()) for tag in tags.split(",") if tag.strip()),
         "Status": "draft",
     }
     front_matter = "".join(f"{key}: {value}\n" for key, value in metadata.items() if value)
     path.write_text(f"{front_matter}\nWrite the post here, in Markdown.\n", encoding="utf-8")
-    print(f"Wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    print(f"Wrote {shown(path)}")
 
 
 @task(help={"options": "Extra pytest options, e.g. '-k links'"})

@@ -122,15 +122,20 @@ def output_files(output):
     }
 
 
-def test_failed_build_leaves_the_previous_output_untouched(project):
-    assert run_in(project, "-m", "invoke", "build").returncode == 0
+@pytest.mark.parametrize("task", ["build", "preview"])
+def test_failed_build_leaves_the_previous_output_untouched(project, task):
+    assert run_in(project, "-m", "invoke", task).returncode == 0
     output = project / "output"
     before = output_files(output)
     assert (output / "posts" / "a-good-post" / "index.html").is_file()
 
-    write_content(project, {"bad.md": "Title: Bad\n\nNo date, no summary.\n"})
-    (project / "content" / "good.md").unlink()
-    assert run_in(project, "-m", "invoke", "build").returncode == 1
+    # A post that changes, and a template that fails only once post pages have been written.
+    write_content(project, {"good.md": POST.replace("A post", "A good post") + "Tags: t1\n\nChanged.\n"})
+    tag_template = project / "theme" / "templates" / "tag.html"
+    tag_template.write_text("{{ tag.no_such_field.name }}", encoding="utf-8")
+    result = run_in(project, "-m", "invoke", task)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(FAILED + "theme/templates/tag.html, line 1: UndefinedError: ")
     assert output_files(output) == before
     assert list(project.glob(".staging-*")) == []
 

@@ -1,10 +1,14 @@
 """Links: every internal href and src in the output resolves to a file, and URLs never collide."""
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
 
 from helpers import PUBLISH_SITEURL, build_site
+
+# What Pelican replaces in a link to another source file; {|filename|} is an older spelling.
+PLACEHOLDER = re.compile(r"\{\|?(filename|static|attach)\|?\}")
 
 
 def internal_references(built_site):
@@ -35,6 +39,16 @@ def test_every_internal_link_resolves(request, built):
             broken.append((page.relative_to(built_site.output), url))
     assert checked > 0
     assert broken == []
+
+
+@pytest.mark.parametrize("built", ["site", "sample_site", "publish_site", "hostile_site"])
+def test_no_link_placeholder_is_left_in_any_output_file(request, built):
+    # content_checks stops the build at a link to a missing file; this catches any other way one survives.
+    output = request.getfixturevalue(built).output
+    for path in output.rglob("*"):
+        if path.suffix in (".html", ".xml"):
+            text = path.read_text(encoding="utf-8")
+            assert not PLACEHOLDER.search(text), f"{path}: {PLACEHOLDER.search(text).group()}"
 
 
 def test_publish_build_links_stay_under_the_site_url(publish_site):
