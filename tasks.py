@@ -5,7 +5,6 @@ import os
 import shlex
 import shutil
 import sys
-import tempfile
 import traceback
 from datetime import datetime
 from pathlib import Path
@@ -57,10 +56,13 @@ class FirstProblem(logging.Handler):
             self.message = record.getMessage()
 
 
-def build_site(settings_file):
+def staged_build(settings_file):
     """Build into an empty staging folder, then swap it in: a failed build leaves output/ as it was."""
     output = Path(CONFIG["output"])
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=output.parent))
+    # One per process, beside output/ so that swapping is a rename; made with mkdir, so with the umask.
+    staging = output.with_name(f".staging-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
     overrides = {"PATH": str(CONFIG["content"]), "OUTPUT_PATH": str(staging)}
     settings = read_settings(str(settings_file), override=overrides)
     try:
@@ -96,17 +98,24 @@ def where_in_a_template(error):
 
 
 def swap_in(staging, output, retention):
-    """Make the staged build output/, moving in what a deploy target keeps there (.git, CNAME…)."""
-    if output.exists():
-        for name in retention:
-            if (output / name).exists() and not (staging / name).exists():
-                (output / name).rename(staging / name)
-        previous = staging.with_name(staging.name + "-previous")
-        output.rename(previous)
+    """Make the staged build output/, then move in what a deploy target keeps there (.git, CNAME…).
+
+    Nothing is deleted until the new output/ holds every kept entry: if a step fails, each entry is
+    still in the previous output folder or the new one."""
+    if not output.exists():
         staging.rename(output)
-        shutil.rmtree(previous)
-    else:
+        return
+    previous = output.with_name(staging.name + "-previous")
+    output.rename(previous)
+    try:
         staging.rename(output)
+    except OSError:
+        previous.rename(output)
+        raise
+    for name in retention:
+        if (previous / name).exists() and not (output / name).exists():
+            (previous / name).rename(output / name)
+    shutil.rmtree(previous)
 
 
 @task
@@ -119,7 +128,7 @@ def clean(c):
 @task
 def build(c):
     """Build the site into output/ with the local settings."""
-    build_site(CONFIG["settings"])
+    staged_build(CONFIG["settings"])
 
 
 @task(build)
@@ -147,7 +156,7 @@ def livereload(c):
 
     def rebuild_site():
         try:
-            build_site(CONFIG["settings"])
+            staged_build(CONFIG["settings"])
         except Exit as failure:  # keep serving the last good build: the author fixes the file and saves
             print(failure.message, file=sys.stderr)
 
@@ -160,7 +169,7 @@ def livereload(c):
 @task
 def preview(c):
     """Build the site with the publish settings (absolute URLs, feeds)."""
-    build_site(CONFIG["publish_settings"])
+    staged_build(CONFIG["publish_settings"])
 
 
 def require_publish_target(target):
