@@ -20,6 +20,8 @@ REQUIRED = {Article: ("title", "date", "summary"), Page: ("title", "summary")}
 # Lower case, words of letters or digits in any script joined by single hyphens: "south-korea", "한국".
 TAG = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# A URL stays readable, and a folder name far below the 255 bytes file systems allow.
+MAX_SLUG_LENGTH = 100
 
 
 class ContentError(Exception):
@@ -66,6 +68,7 @@ def checked_reader(reader_class):
                     )
             return super().process_metadata(name, value)
 
+    # Pelican names a post's "reader" metadata after its reader class: keep "markdown".
     CheckedReader.__name__ = reader_class.__name__
     return CheckedReader
 
@@ -90,6 +93,10 @@ def check_content(content):
         reject(path, f'has an unknown Status, "{content.status}": use one of {allowed}, or leave it out.')
     if not SLUG.fullmatch(content.slug):
         reject(path, f'has a Slug, "{content.slug}", with more than lower-case letters, digits and hyphens.')
+    if len(content.slug) > MAX_SLUG_LENGTH:
+        reject(
+            path, f"has a slug of {len(content.slug)} characters: write a Slug of at most {MAX_SLUG_LENGTH}."
+        )
     for tag in content.metadata.get("tags", []):
         if str(tag) != str(tag).lower() or not TAG.fullmatch(str(tag)):
             reject(
@@ -122,8 +129,9 @@ def check_internal_links(content):
         else:
             target_path = os.path.join(os.path.dirname(content.source_path), target)
         if not os.path.isfile(target_path):
-            link = match.group("what") + "}" + target
-            reject(content.source_path, f"links to {{{link}, but {shown(target_path)} does not exist.")
+            written = "{" + match.group("what") + "}" + target
+            missing = shown(os.path.normpath(target_path))
+            reject(content.source_path, f"links to {written}, but {missing} does not exist.")
 
 
 def fail_if_a_file_was_skipped(generators):

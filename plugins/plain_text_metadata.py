@@ -21,6 +21,7 @@ def plain_text_reader(reader_class):
                 value = escape(value, quote=False)
             return super().process_metadata(name, value)
 
+    # Pelican names a post's "reader" metadata after its reader class: keep "markdown".
     PlainTextReader.__name__ = reader_class.__name__
     return PlainTextReader
 

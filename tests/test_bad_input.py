@@ -41,6 +41,14 @@ CASES = {
         {"a.md": POST + 'Slug: a"><b\n\nText.\n'},
         'content/a.md has a Slug, "a"><b", with more than lower-case letters, digits and hyphens.',
     ),
+    "title too long for a URL": (
+        {"a.md": POST.replace("A post", "A post " + "and more " * 20) + "\nText.\n"},
+        f"content/a.md has a slug of {len('a-post' + '-and-more' * 20)} characters: write a Slug of at most 100.",
+    ),
+    "relative link to a missing file": (
+        {"notes/a.md": POST + "\nSee [the other post]({filename}../missing.md).\n"},
+        "content/notes/a.md links to {filename}../missing.md, but content/missing.md does not exist.",
+    ),
     "tag in capitals": (
         {"a.md": POST + "Tags: south-korea, Japan\n\nText.\n"},
         'content/a.md has a tag, "Japan", that is not lower-case words joined by hyphens, like "south-korea".',
