@@ -3,6 +3,8 @@
 publishconf.py imports everything here and changes only what a deployed site needs.
 """
 
+import logging
+
 SITENAME = "Our Blog"
 SITESUBTITLE = "This is an optional subtitle."
 # Empty: links are root-relative ("/posts/…/"), which works from every page,
@@ -17,20 +19,31 @@ DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 # Pelican loads every installed plugin when this is unset: name them explicitly.
-# Ours live in plugins/, one module per concern; each writes nothing until its setting is set.
 PLUGIN_PATHS = ["plugins"]
+# Ours, in plugins/, one module per concern; those that write a file do nothing until its setting is set.
 PLUGINS = [
-    "json_feed",
-    "feed_stylesheet",
-    "sitemap",
+    # Stop the build at a file that breaks Pelican or our conventions, naming the file.
+    "content_checks",
+    # Title and Summary are text, so markup typed into them is shown, not run.
+    "plain_text_metadata",
+    "external_links",
     "author_notes",
+    "code_blocks",
     "drafts",
     "images",
     "neighbours",
     "reading_time",
-    "search_index",
     "table_of_contents",
+    "json_feed",
+    "feed_stylesheet",
+    "sitemap",
+    "search_index",
 ]
+# Pelican's own warning about an image with empty alt text is left out: content_checks stops the
+# build at any image without alt text (missing or empty), in a sentence that says what to write.
+LOG_FILTER = [(logging.WARNING, "Empty alt attribute for image %s in %s")]
+# Summary is plain text like Title (plain_text_metadata), not Markdown: one sentence for listings.
+FORMATTED_FIELDS = []
 
 # Smart quotes, dashes and ellipses. Left out: "caps" and "initial_quotes" wrap acronyms and
 # quotes in spans for no visual gain; "widont" glues the last two words of every heading with a
@@ -55,10 +68,14 @@ MARKDOWN = {
 # (content, title, summary) is marked `|safe` where it is printed in the body.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 
-# Files copied as they are. The theme links its SVG icon; favicon.ico goes to the root, where
-# browsers and feed readers that read no <link> ask for it unprompted.
-STATIC_PATHS = ["extra", "images"]
-EXTRA_PATH_METADATA = {"extra/favicon.ico": {"path": "favicon.ico"}}
+# Files copied as they are: a post's images, and two files for the site's root. favicon.ico is
+# where browsers and feed readers that read no <link> look for an icon; _headers gives Netlify and
+# Cloudflare Pages the security and cache headers.
+STATIC_PATHS = ["images", "extra"]
+EXTRA_PATH_METADATA = {
+    "extra/favicon.ico": {"path": "favicon.ico"},
+    "extra/_headers": {"path": "_headers"},
+}
 
 # Clean URLs: every page is a folder with an index.html.
 ARTICLE_URL = "posts/{slug}/"

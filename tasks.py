@@ -1,14 +1,18 @@
 """Build, preview, publish and test Our Blog: `invoke --list` shows every task."""
 
+import logging
 import os
 import shlex
+import shutil
 import sys
+import traceback
 from datetime import datetime
 from pathlib import Path
 
 from invoke import task
 from invoke.exceptions import Exit
 from pelican import Pelican
+from pelican.log import init as init_pelican_logging
 from pelican.settings import read_settings
 from pelican.utils import clean_output_dir, slugify
 
@@ -28,11 +32,90 @@ CONFIG = {
 
 
 def pelican(c, settings_file, *options):
-    """Run Pelican with the given settings file; every warning fails the build."""
+    """Run the Pelican command with the given settings file; every warning fails the build."""
     command = [sys.executable, "-m", "pelican", str(CONFIG["content"])]
     command += ["--settings", str(settings_file), "--output", str(CONFIG["output"])]
     command += ["--fatal", "warnings", *options]
     c.run(shlex.join(command), pty=False)
+
+
+def shown(path):
+    """A path as the author sees it: relative to the project, where it is inside."""
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
+class FirstProblem(logging.Handler):
+    """Keeps the first warning or error logged: with every warning fatal, it is why a build stopped."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.message = None
+
+    def emit(self, record):
+        if self.message is None:
+            self.message = record.getMessage()
+
+
+def staged_build(settings_file):
+    """Build into an empty staging folder, then swap it in: a failed build leaves output/ as it was."""
+    output = Path(CONFIG["output"])
+    # One per process, beside output/ so that swapping is a rename; made with mkdir, so with the umask.
+    staging = output.with_name(f".staging-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    overrides = {"PATH": str(CONFIG["content"]), "OUTPUT_PATH": str(staging)}
+    settings = read_settings(str(settings_file), override=overrides)
+    try:
+        run_pelican(settings)
+        swap_in(staging, output, settings["OUTPUT_RETENTION"])
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def run_pelican(settings):
+    """Run Pelican as `pelican --fatal warnings` does, but fail with one sentence, not a traceback."""
+    init_pelican_logging(fatal="warnings", handler=None)
+    problem = FirstProblem()
+    logging.getLogger().addHandler(problem)
+    try:
+        Pelican(settings).run()
+    except Exception as error:
+        reason = problem.message or f"{where_in_a_template(error)}{type(error).__name__}: {error}"
+        raise Exit(f"Build failed (output/ is unchanged): {reason}", code=1) from None
+    finally:
+        logging.getLogger().removeHandler(problem)
+
+
+def where_in_a_template(error):
+    """ "theme/templates/tag.html, line 3: " for an error a template raised, else nothing."""
+    # Jinja puts the template's own file and line into the traceback of an error raised in it.
+    lines = [(frame.f_code.co_filename, line) for frame, line in traceback.walk_tb(error.__traceback__)]
+    templates = [(name, line) for name, line in lines if name.endswith(".html")]
+    if not templates:
+        return ""
+    name, line = templates[-1]
+    return f"{shown(Path(name))}, line {line}: "
+
+
+def swap_in(staging, output, retention):
+    """Make the staged build output/, then move in what a deploy target keeps there (.git, CNAME…).
+
+    Nothing is deleted until the new output/ holds every kept entry: if a step fails, each entry is
+    still in the previous output folder or the new one."""
+    if not output.exists():
+        staging.rename(output)
+        return
+    previous = output.with_name(staging.name + "-previous")
+    output.rename(previous)
+    try:
+        staging.rename(output)
+    except OSError:
+        previous.rename(output)
+        raise
+    for name in retention:
+        if (previous / name).exists() and not (output / name).exists():
+            (previous / name).rename(output / name)
+    shutil.rmtree(previous)
 
 
 @task
@@ -45,12 +128,12 @@ def clean(c):
 @task
 def build(c):
     """Build the site into output/ with the local settings."""
-    pelican(c, CONFIG["settings"])
+    staged_build(CONFIG["settings"])
 
 
-@task(clean, build)
+@task(build)
 def rebuild(c):
-    """Delete the generated site, then build it again."""
+    """Build the site from nothing: every build starts in an empty folder, so this is `build`."""
 
 
 @task
@@ -72,11 +155,10 @@ def livereload(c):
     from livereload import Server
 
     def rebuild_site():
-        settings = read_settings(str(CONFIG["settings"]), override={"OUTPUT_PATH": str(CONFIG["output"])})
         try:
-            Pelican(settings).run()
-        except Exception as error:  # keep serving: the author fixes the file and saves again
-            print(f"Build failed: {error}", file=sys.stderr)
+            staged_build(CONFIG["settings"])
+        except Exit as failure:  # keep serving the last good build: the author fixes the file and saves
+            print(failure.message, file=sys.stderr)
 
     server = Server()
     for pattern in ("content/**/*", "theme/**/*", "pelicanconf.py"):
@@ -87,7 +169,7 @@ def livereload(c):
 @task
 def preview(c):
     """Build the site with the publish settings (absolute URLs, feeds)."""
-    pelican(c, CONFIG["publish_settings"])
+    staged_build(CONFIG["publish_settings"])
 
 
 def require_publish_target(target):
@@ -153,12 +235,13 @@ def new_post(c, title, category="Notes", tags=""):
         "Slug": slug,
         "Summary": f"One sentence on what “{title}” is about.",
         "Category": category,
-        "Tags": tags,
+        # Lower-case words joined by hyphens, as content_checks requires: "South Korea" -> "south-korea".
+        "Tags": ", ".join("-".join(tag.lower().split()) for tag in tags.split(",") if tag.strip()),
         "Status": "draft",
     }
     front_matter = "".join(f"{key}: {value}\n" for key, value in metadata.items() if value)
     path.write_text(f"{front_matter}\n{FIELD_GUIDE}\nWrite the post here, in Markdown.\n", encoding="utf-8")
-    print(f"Wrote {path}: a draft until you delete its Status line.")
+    print(f"Wrote {shown(path)}: a draft until you delete its Status line.")
 
 
 @task(help={"options": "Extra pytest options, e.g. '-k links'"})

@@ -2,36 +2,41 @@
 
 Markdown's toc extension (configured in pelicanconf.py) gives every heading an id and a link to
 itself, and builds the table while it converts the text; Pelican's reader throws the table away.
-This reader keeps it, as the post's `table_of_contents`, when the post's metadata asks for it.
+The reader this plugin wraps keeps it, as the post's `table_of_contents`, when the post asks for it.
 """
 
-from markdown import Markdown
 from pelican import signals
 from pelican.readers import MarkdownReader
-from pelican.utils import pelican_open
 
 ASKING = {"true", "yes", "on", "1"}
 
 
-class MarkdownReaderWithContents(MarkdownReader):
-    def read(self, source_path):
-        # As MarkdownReader.read, but the table is taken before the metadata is parsed: parsing
-        # the summary reuses the same converter and would replace it.
-        self._source_path = source_path
-        self._md = Markdown(**self.settings["MARKDOWN"])
-        with pelican_open(source_path) as text:
-            content = self._md.convert(text)
-        table = getattr(self._md, "toc", "")
-        metadata = self._parse_metadata(self._md.Meta) if hasattr(self._md, "Meta") else {}
-        if str(metadata.get("toc", "")).lower() in ASKING and "<li>" in table:
-            metadata["table_of_contents"] = table
-        return content, metadata
+def keeping_contents(reader_class):
+    """The Markdown reader class, keeping the table of contents of each file it reads."""
+
+    class ReaderKeepingContents(reader_class):
+        def _parse_metadata(self, meta):
+            # Taken here, between the text's conversion and any metadata field's, which would replace it.
+            self.table_of_contents = getattr(self._md, "toc", "")
+            return super()._parse_metadata(meta)
+
+        def read(self, source_path):
+            self.table_of_contents = ""
+            content, metadata = super().read(source_path)
+            if str(metadata.get("toc", "")).lower() in ASKING and "<li>" in self.table_of_contents:
+                metadata["table_of_contents"] = self.table_of_contents
+            return content, metadata
+
+    # Pelican names a post's "reader" metadata after its reader class: keep "markdown".
+    ReaderKeepingContents.__name__ = reader_class.__name__
+    return ReaderKeepingContents
 
 
-def use_reader(readers):
-    for extension in MarkdownReader.file_extensions:
-        readers.reader_classes[extension] = MarkdownReaderWithContents
+def keep_contents(readers):
+    for extension, reader_class in readers.reader_classes.items():
+        if reader_class and issubclass(reader_class, MarkdownReader):
+            readers.reader_classes[extension] = keeping_contents(reader_class)
 
 
 def register():
-    signals.readers_init.connect(use_reader)
+    signals.readers_init.connect(keep_contents)

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from helpers import (
+    HOSTILE_CONTENT,
     PUBLISH_ROOT_SITEURL,
     PUBLISH_SITEURL,
     SAMPLE_CONTENT,
@@ -60,6 +61,19 @@ def sample_root_site(tmp_path_factory):
         "publishconf.py",
         SITEURL=PUBLISH_ROOT_SITEURL,
         PATH=str(SAMPLE_CONTENT),
+    )
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory):
+    """Posts and a page whose every metadata field holds markup, quotes, script, RTL text, emoji or length.
+
+    Built with the publish settings, so its feeds are written and checked too."""
+    return build_site(
+        tmp_path_factory.mktemp("hostile"),
+        "publishconf.py",
+        SITEURL=PUBLISH_SITEURL,
+        PATH=str(HOSTILE_CONTENT),
     )
 
 

@@ -4,6 +4,9 @@ import functools
 import http.server
 import logging
 import os
+import shutil
+import subprocess
+import sys
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,8 +21,10 @@ from pelican.settings import read_settings
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
 SAMPLE_CONTENT = TESTS / "sample_site" / "content"
+HOSTILE_CONTENT = TESTS / "hostile_site" / "content"
 PUBLISH_SITEURL = "https://example.org/blog"
 PUBLISH_ROOT_SITEURL = "https://example.org"
+PROJECT_FILES = ["content", "theme", "plugins", "pelicanconf.py", "publishconf.py", "tasks.py"]
 
 
 @dataclass
@@ -32,6 +37,11 @@ class BuiltSite:
 
     def html_files(self):
         return sorted(self.output.rglob("*.html"))
+
+    def pages(self):
+        """(path, soup) for every HTML file of the site."""
+        for path in self.html_files():
+            yield path, self.page("/" + path.relative_to(self.output).as_posix())
 
     def path_for_url(self, url):
         """The output file a site URL points at ("/posts/x/" -> posts/x/index.html), or None if external."""
@@ -147,3 +157,22 @@ def serve(directory):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def copy_project(destination):
+    """The project's sources in a fresh folder, so commands run there as in a clone."""
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, destination / name)
+    return destination
+
+
+def run_in(project, *command, **environment):
+    """Run `python COMMAND…` in a project folder, as an author would, and return what it printed."""
+    return subprocess.run(
+        [sys.executable, *command],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **environment},
+    )

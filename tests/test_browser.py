@@ -228,4 +228,4 @@ def test_search_results_have_no_wcag_22_aa_violations(browse, scheme):
 def test_search_page_explains_itself_without_javascript(browse):
     visit = browse("search", java_script_enabled=False)
     assert visit.page.locator(".search-fallback").is_visible()
-    assert not visit.page.locator("form.search").is_visible()
+    assert not visit.page.locator("#search-query").is_visible()

@@ -2,18 +2,15 @@
 
 import filecmp
 import shutil
-import subprocess
-import sys
 
 import pytest
 
-from helpers import ROOT
-
-PROJECT_FILES = ["content", "theme", "plugins", "pelicanconf.py", "publishconf.py", "tasks.py"]
+from helpers import PUBLISH_SITEURL, copy_project, run_in
 
 
 @pytest.mark.parametrize(
-    "built", ["site", "sample_site", "publish_site", "sample_publish_site", "sample_root_site"]
+    "built",
+    ["site", "sample_site", "publish_site", "sample_publish_site", "sample_root_site", "hostile_site"],
 )
 def test_build_logs_no_warnings(request, built):
     assert request.getfixturevalue(built).warnings == []
@@ -28,23 +25,27 @@ def differing_files(left, right):
 
 
 @pytest.fixture(scope="module")
-def project_copy(tmp_path_factory):
-    """The project's sources in a fresh folder, so commands run there as in a clone."""
-    copy = tmp_path_factory.mktemp("project")
-    for name in PROJECT_FILES:
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, copy / name)
-    return copy
+def project(tmp_path_factory):
+    return copy_project(tmp_path_factory.mktemp("project"))
 
 
 @pytest.mark.parametrize(
-    "command",
-    [["-m", "pelican", "content"], ["-m", "invoke", "build"]],
-    ids=["pelican content", "invoke build"],
+    ("command", "built"),
+    [
+        (["-m", "pelican", "content"], "site"),
+        (["-m", "invoke", "build"], "site"),
+        (["-m", "pelican", "content", "--settings", "publishconf.py"], "publish_site"),
+        (["-m", "invoke", "preview"], "publish_site"),
+    ],
+    ids=["pelican content", "invoke build", "pelican content publishconf", "invoke preview"],
 )
-def test_command_line_build_matches_the_tested_site(site, project_copy, command):
-    output = project_copy / "output"
+def test_command_line_build_matches_the_tested_site(request, project, command, built):
+    output = project / "output"
     shutil.rmtree(output, ignore_errors=True)
-    subprocess.run([sys.executable, *command], cwd=project_copy, check=True, capture_output=True)
-    # Byte for byte: two builds of the same sources and settings are identical.
-    assert differing_files(site.output, output) == []
+    result = run_in(project, *command, SITEURL=PUBLISH_SITEURL)
+    assert result.returncode == 0, result.stderr
+    built_site = request.getfixturevalue(built)
+    # Byte for byte, feeds included: two builds of the same sources and settings are identical.
+    assert differing_files(built_site.output, output) == []
+    if built == "publish_site":
+        assert (output / "feeds" / "all.atom.xml").is_file()

@@ -11,6 +11,8 @@ from helpers import PUBLISH_SITEURL, build_site
 SITE_HOST_URL = re.compile(r"https?://example\.org[^\s\"'<>&)\\]*")
 SERVED_TEXT_FILES = ("*.html", "*.xml", "*.json", "*.txt", "*.xsl")
 PUBLISH_BUILDS = ["publish_site", "sample_publish_site", "sample_root_site"]
+# What Pelican replaces in a link to another source file; {|filename|} is an older spelling.
+PLACEHOLDER = re.compile(r"\{\|?(filename|static|attach)\|?\}")
 
 
 def internal_references(built_site):
@@ -77,6 +79,16 @@ def test_404_page_links_work_from_any_address(request, built):
     assert any(url.endswith("main.css") for url in urls)
     for url in urls:
         assert url.startswith(("#", "/")) or urlsplit(url).scheme, url
+
+
+@pytest.mark.parametrize("built", ["site", "sample_site", "publish_site", "hostile_site"])
+def test_no_link_placeholder_is_left_in_any_output_file(request, built):
+    # content_checks stops the build at a link to a missing file; this catches any other way one survives.
+    output = request.getfixturevalue(built).output
+    for path in output.rglob("*"):
+        if path.suffix in (".html", ".xml"):
+            text = path.read_text(encoding="utf-8")
+            assert not PLACEHOLDER.search(text), f"{path}: {PLACEHOLDER.search(text).group()}"
 
 
 def test_publish_build_links_its_feeds(publish_site):

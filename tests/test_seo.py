@@ -121,7 +121,7 @@ def test_description_is_the_summary(sample_site):
 
 
 def test_description_without_a_summary_is_the_subtitle(sample_site):
-    page = sample_site.page("/posts/a-post-with-a-subtitle/")
+    page = sample_site.page("/colophon/")
     assert description(page) == normalise(page.select_one(".post-subtitle").get_text())
 
 

@@ -21,12 +21,15 @@ def content_folder(tmp_path, monkeypatch):
 
 
 def test_new_post_writes_a_draft_that_builds(content_folder, tmp_path):
-    tasks.new_post(Context(), "Seoul & Tokyo: “Talks” Resume", category="Politics", tags="japan, south-korea")
+    tasks.new_post(
+        Context(), "Seoul & Tokyo: “Talks” Resume", category="Politics", tags="Japan, South  Korea"
+    )
     written = content_folder / "seoul-tokyo-talks-resume.md"
     front_matter = written.read_text(encoding="utf-8").split("\n\n")[0]
     fields = dict(line.split(": ", 1) for line in front_matter.splitlines())
     assert set(fields) == {"Title", "Date", "Slug", "Summary", "Category", "Tags", "Status"}
     assert fields["Slug"] == "seoul-tokyo-talks-resume" and fields["Status"] == "draft"
+    assert fields["Tags"] == "japan, south-korea"
 
     # Opens with a guide to every field, as an HTML comment the build removes.
     for field in ("Subtitle:", "Modified:", "Authors:", "Toc:", "Status:", "{static}/images/"):

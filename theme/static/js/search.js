@@ -2,7 +2,7 @@
 // archives; this script swaps that for a search box whose results appear as the reader types.
 // Pagefind's index was built with the site (plugins/search_index.py) and is fetched in pieces on demand.
 
-const form = document.querySelector("form.search");
+const form = document.querySelector(".search[data-base-url]");
 const input = form.querySelector("input");
 const status = form.querySelector(".search-status");
 const results = form.querySelector(".search-results");
@@ -34,7 +34,6 @@ async function showResults(query) {
   history.replaceState(null, "", query.trim() ? `?q=${encodeURIComponent(query)}` : location.pathname);
 }
 
-form.addEventListener("submit", (event) => event.preventDefault());
 input.addEventListener("input", () => showResults(input.value));
 
 document.querySelector(".search-fallback").hidden = true;
