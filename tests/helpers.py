@@ -117,6 +117,27 @@ def visible_text(soup):
     return body.get_text(" ")
 
 
+def front_matter(path):
+    """The metadata lines of a Markdown source, as the author typed them."""
+    header = path.read_text(encoding="utf-8").split("\n\n", 1)[0]
+    return {key.lower(): value for key, value in (line.split(": ", 1) for line in header.splitlines())}
+
+
+def header_rules(path):
+    """{path pattern: {header name: value}} from a Netlify/Cloudflare Pages _headers file."""
+    rules, pattern = {}, None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        if not line[0].isspace():
+            pattern = line.strip()
+            rules[pattern] = {}
+        else:
+            name, value = line.strip().split(":", 1)
+            rules[pattern][name.strip()] = value.strip()
+    return rules
+
+
 def require_tool(available, reason):
     """Skip a check whose tool is missing here, but fail it in CI (CI is set), which must run every check."""
     if available:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from helpers import ROOT
+from helpers import HOSTILE_CONTENT, ROOT, front_matter, header_rules, normalise
 
 pytestmark = pytest.mark.browser
 
@@ -229,3 +229,87 @@ def test_search_page_explains_itself_without_javascript(browse):
     visit = browse("search", java_script_enabled=False)
     assert visit.page.locator(".search-fallback").is_visible()
     assert not visit.page.locator("#search-query").is_visible()
+
+
+# Under the deployed Content-Security-Policy: the publish builds, served from their own SITEURL (the
+# browser's requests are answered from the build folder) with the headers content/extra/_headers
+# gives every page.
+VIOLATION_LISTENER = """
+window.policyViolations = [];
+document.addEventListener("securitypolicyviolation", (event) =>
+  window.policyViolations.push(`${event.violatedDirective} ${event.blockedURI}`));
+"""
+
+
+@pytest.fixture
+def browse_deployed(chromium):
+    """Opens a publish build's page as its host would serve it: browse_deployed(publish_site, "/")."""
+    contexts = []
+
+    def open_page(built_site, path):
+        siteurl = built_site.settings["SITEURL"]
+        headers = header_rules(ROOT / "content" / "extra" / "_headers")["/*"]
+        context = chromium.new_context(service_workers="block")
+        contexts.append(context)
+        page = context.new_page()
+        visit = Visit(page, siteurl + path)
+
+        def answer_from_the_build(route):
+            url = route.request.url
+            if not url.startswith(siteurl + "/"):
+                visit.outside_requests.append(url)
+                return route.abort()
+            target = built_site.path_for_url(url)
+            if target.is_file():
+                return route.fulfill(path=target, headers=headers)
+            route.fulfill(status=404, path=built_site.output / "404.html", headers=headers)
+
+        context.route("**/*", answer_from_the_build)
+        page.add_init_script(VIOLATION_LISTENER)
+        page.on("console", lambda message: record_console_error(message, visit))
+        page.on("pageerror", lambda error: visit.console_errors.append(str(error)))
+        page.on(
+            "dialog",
+            lambda dialog: (visit.console_errors.append(f"dialog: {dialog.message}"), dialog.dismiss()),
+        )
+        page.goto(visit.url)
+        page.wait_for_load_state("networkidle")
+        return visit
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def assert_ran_within_the_policy(visit):
+    assert visit.evaluate("window.policyViolations") == []
+    assert visit.console_errors == [] and visit.outside_requests == []
+    # The stylesheet applied: its tokens resolve.
+    assert visit.evaluate("getComputedStyle(document.body).getPropertyValue('--color-link')").strip()
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/posts/military-information-agreement/", "/archives/", "/no-such-page/"]
+)
+def test_pages_render_under_the_content_security_policy(browse_deployed, publish_site, path):
+    assert_ran_within_the_policy(browse_deployed(publish_site, path))
+
+
+def test_search_works_under_the_content_security_policy(browse_deployed, publish_site):
+    visit = browse_deployed(publish_site, "/search/")
+    search_for(visit, "Pyongyang")
+    assert (
+        visit.page.locator(".search-results a")
+        .first.get_attribute("href")
+        .endswith("/posts/military-information-agreement/")
+    )
+    assert_ran_within_the_policy(visit)
+
+
+@pytest.mark.parametrize("source", sorted(HOSTILE_CONTENT.glob("*.md")), ids=lambda path: path.stem)
+def test_hostile_posts_run_nothing_under_the_content_security_policy(browse_deployed, hostile_site, source):
+    visit = browse_deployed(hostile_site, f"/posts/{source.stem}/")
+    assert_ran_within_the_policy(visit)
+    scripts = visit.evaluate("[...document.scripts].map(script => script.type)")
+    assert set(scripts) <= {"application/ld+json"}
+    assert normalise(visit.page.locator("h1").inner_text()) == front_matter(source)["title"]

@@ -7,16 +7,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from helpers import HOSTILE_CONTENT, normalise
+from helpers import HOSTILE_CONTENT, front_matter, header_rules, normalise
 
 BUILDS = ["site", "sample_site", "publish_site", "hostile_site"]
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-def front_matter(path):
-    """The metadata lines of a Markdown source, as the author typed them."""
-    header = path.read_text(encoding="utf-8").split("\n\n", 1)[0]
-    return {key.lower(): value for key, value in (line.split(": ", 1) for line in header.splitlines())}
 
 
 HOSTILE_POSTS = {path.stem: front_matter(path) for path in HOSTILE_CONTENT.glob("*.md")}
@@ -165,21 +159,6 @@ def test_markdown_links_to_other_sites_get_noopener_and_own_links_do_not(hostile
         "https://example.com/page?a=1&b=2": ["noopener"],
         f"{hostile_site.settings['SITEURL']}/posts/long-and-emoji/": None,
     }
-
-
-def header_rules(path):
-    """{path pattern: {header name: value}} from a Netlify/Cloudflare Pages _headers file."""
-    rules, pattern = {}, None
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        if not line[0].isspace():
-            pattern = line.strip()
-            rules[pattern] = {}
-        else:
-            name, value = line.strip().split(":", 1)
-            rules[pattern][name.strip()] = value.strip()
-    return rules
 
 
 @pytest.fixture(scope="module")
