@@ -215,6 +215,9 @@ def test_search_finds_the_seed_post_by_a_word_of_its_text(browse):
     found = visit.page.locator(".search-results a").evaluate_all("links => links.map(a => a.pathname)")
     assert found == ["/posts/military-information-agreement/"]
     assert "Pyongyang" in visit.page.locator(".search-results mark").first.inner_text()
+    # The excerpt is the post's text, not its byline or tags, which the index leaves out.
+    excerpt = visit.page.locator(".search-results p").first.inner_text()
+    assert "min read" not in excerpt and "#japan" not in excerpt
     assert visit.console_errors == [] and visit.outside_requests == []
 
 

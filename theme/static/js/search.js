@@ -30,7 +30,7 @@ async function showResults(query) {
   const found = await Promise.all(search.results.slice(0, 20).map((result) => result.data()));
   results.replaceChildren(...found.map(resultItem));
   const count = search.results.length;
-  status.textContent = query.trim() ? `${count} ${count === 1 ? "post" : "posts"} found` : "";
+  status.textContent = query.trim() ? `${count} ${count === 1 ? "result" : "results"}` : "";
   history.replaceState(null, "", query.trim() ? `?q=${encodeURIComponent(query)}` : location.pathname);
 }
 
