@@ -1,15 +1,21 @@
-"""The build itself: no warnings, and plain `pelican content` builds what the tasks and tests build."""
+"""The build itself: no warnings, reproducible output, and typography as quick as it is right."""
 
 import filecmp
 import shutil
 import subprocess
 import sys
 
+import markdown
 import pytest
+import smartypants
+from typogrify.filters import typogrify
 
+import pelicanconf
+import quick_typography
+from bench.run import write_posts
 from helpers import ROOT
 
-PROJECT_FILES = ["content", "theme", "pelicanconf.py", "publishconf.py", "tasks.py"]
+PROJECT_FILES = ["content", "theme", "plugins", "pelicanconf.py", "publishconf.py", "tasks.py"]
 
 
 @pytest.mark.parametrize("built", ["site", "sample_site", "publish_site", "sample_publish_site"])
@@ -46,3 +52,24 @@ def test_command_line_build_matches_the_tested_site(site, project_copy, command)
     subprocess.run([sys.executable, *command], cwd=project_copy, check=True, capture_output=True)
     # Byte for byte: two builds of the same sources and settings are identical.
     assert differing_files(site.output, output) == []
+
+
+TYPOGRAPHIC_CASES = [
+    '<p>"\'Quoted\' words in a larger quote," she said -- in the \'80s... and \\"escaped\\" ones.</p>',
+    "<p>Don't <em>stop</em>: ``backticks'' -- dashes --- and . . . spaced ellipses.</p>",
+    '<p>A &quot;quoted&quot; entity, <a href="/x/" title="it\'s">a link\'s text</a> & an ampersand.</p>',
+    "<ul><li>No quotes, no dashes</li><li>'</li><li>\"</li></ul><pre>'code' -- \"kept\"...</pre>",
+]
+
+
+def test_quick_typography_gives_typogrifys_output(monkeypatch, tmp_path):
+    """The plugin makes Smartypants skip text it would leave unchanged; the output stays the same."""
+    quick_typography.speed_up_smartypants()
+    write_posts(tmp_path, 20)
+    pages = [markdown.markdown(post.read_text(encoding="utf-8")) for post in sorted(tmp_path.glob("*.md"))]
+    texts = TYPOGRAPHIC_CASES + pages
+    omitted = dict.fromkeys(pelicanconf.TYPOGRIFY_OMIT_FILTERS, False)
+    quick = [typogrify(text, **omitted) for text in texts]
+    for name in quick_typography.STEPS:
+        monkeypatch.setattr(smartypants, name, getattr(smartypants, name).__wrapped__)
+    assert quick == [typogrify(text, **omitted) for text in texts]
