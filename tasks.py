@@ -2,6 +2,7 @@
 
 import os
 import shlex
+import shutil
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +20,8 @@ CONFIG = {
     "publish_settings": ROOT / "publishconf.py",
     "content": ROOT / "content",
     "output": ROOT / "output",
+    # Pelican's content cache, for the quick rebuilds of `livereload`.
+    "cache": ROOT / "cache",
     "host": "127.0.0.1",
     "port": 8000,
     # An rsync destination such as "deploy@example.org:/var/www/blog".
@@ -66,21 +69,36 @@ def serve(c):
     pelican(c, CONFIG["settings"], *options)
 
 
-@task(build)
+def build_with_cache():
+    """Build in process with Pelican's content cache: only posts changed since the last build are read."""
+    overrides = {
+        "OUTPUT_PATH": str(CONFIG["output"]),
+        "CACHE_PATH": str(CONFIG["cache"]),
+        "CACHE_CONTENT": True,
+        "LOAD_CONTENT_CACHE": True,
+    }
+    try:
+        Pelican(read_settings(str(CONFIG["settings"]), override=overrides)).run()
+    except Exception as error:  # keep serving: the author fixes the file and saves again
+        print(f"Build failed: {error}", file=sys.stderr)
+
+
+def build_without_stale_cache():
+    """Build from a fresh cache: the cache keeps posts as the old settings and plugins made them."""
+    shutil.rmtree(CONFIG["cache"], ignore_errors=True)
+    build_with_cache()
+
+
+@task
 def livereload(c):
     """Serve the site and rebuild it, refreshing the browser, whenever a source file changes."""
     from livereload import Server
 
-    def rebuild_site():
-        settings = read_settings(str(CONFIG["settings"]), override={"OUTPUT_PATH": str(CONFIG["output"])})
-        try:
-            Pelican(settings).run()
-        except Exception as error:  # keep serving: the author fixes the file and saves again
-            print(f"Build failed: {error}", file=sys.stderr)
-
+    build_without_stale_cache()
     server = Server()
-    for pattern in ("content/**/*", "theme/**/*", "pelicanconf.py"):
-        server.watch(str(ROOT / pattern), rebuild_site)
+    for pattern in ("content/**/*", "theme/**/*"):
+        server.watch(str(ROOT / pattern), build_with_cache)
+    server.watch(str(CONFIG["settings"]), build_without_stale_cache)
     server.serve(host=CONFIG["host"], port=CONFIG["port"], root=str(CONFIG["output"]))
 
 
