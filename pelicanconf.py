@@ -18,7 +18,7 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 # Pelican loads every installed plugin when this is unset: name them explicitly. Ours are in plugins/.
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["quick_typography"]
+PLUGINS = ["quick_typography", "stylesheet"]
 
 # Smart quotes, dashes and ellipses. Left out: "amp", "caps" and "initial_quotes" wrap ampersands,
 # acronyms and quotes in spans the stylesheet does not style (and "amp" costs a pass over every

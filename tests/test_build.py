@@ -1,6 +1,7 @@
 """The build itself: no warnings, reproducible output, and typography as quick as it is right."""
 
 import filecmp
+import os
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from typogrify.filters import typogrify
 import pelicanconf
 import quick_typography
 from bench.run import write_posts
-from helpers import ROOT
+from helpers import PUBLISH_SITEURL, ROOT
 
 PROJECT_FILES = ["content", "theme", "plugins", "pelicanconf.py", "publishconf.py", "tasks.py"]
 
@@ -52,6 +53,24 @@ def test_command_line_build_matches_the_tested_site(site, project_copy, command)
     subprocess.run([sys.executable, *command], cwd=project_copy, check=True, capture_output=True)
     # Byte for byte: two builds of the same sources and settings are identical.
     assert differing_files(site.output, output) == []
+
+
+def test_publish_build_is_reproducible(publish_site, project_copy):
+    """The minified, hashed stylesheet included: a second publish build is the same, byte for byte."""
+    output = project_copy / "publish-output"
+    command = [
+        sys.executable,
+        "-m",
+        "pelican",
+        "content",
+        "--settings",
+        "publishconf.py",
+        "--output",
+        str(output),
+    ]
+    environment = {**os.environ, "SITEURL": PUBLISH_SITEURL}
+    subprocess.run(command, cwd=project_copy, env=environment, check=True, capture_output=True)
+    assert differing_files(publish_site.output, output) == []
 
 
 TYPOGRAPHIC_CASES = [
