@@ -111,8 +111,10 @@ def settings_for(theme, workspace):
         "OUTPUT_PATH": str(workspace / f"output-{theme}"),
         "CACHE_PATH": str(workspace / f"cache-{theme}"),
         # The warm path: each build saves Pelican's content cache and loads what the last one saved.
+        # Both builds keep it uncompressed, as ours does, so neither pays for gzip the other skips.
         "CACHE_CONTENT": True,
         "LOAD_CONTENT_CACHE": True,
+        "GZIP_CACHE": False,
     }
     if theme == "ours":
         return str(ROOT / "pelicanconf.py"), paths
@@ -156,10 +158,20 @@ def measure_build(settings_file, overrides, profile_to=None):
     return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
+ADDED_PARAGRAPH = "One more paragraph, added after the first build."
+
+
 def change_one_post(content):
     """What an author does between two builds: edit one post."""
-    post = sorted(content.glob("post-*.md"))[0]
-    post.write_text(post.read_text(encoding="utf-8") + "\nOne more paragraph, added after the first build.\n")
+    post = content / "post-00000.md"
+    post.write_text(post.read_text(encoding="utf-8") + f"\n{ADDED_PARAGRAPH}\n", encoding="utf-8")
+
+
+def require_changed_post(output):
+    """A warm build that missed the edit would be quick for the wrong reason."""
+    pages = [page for page in output.rglob("*.html") if "post-00000" in str(page)]
+    if not any(ADDED_PARAGRAPH in page.read_text(encoding="utf-8") for page in pages):
+        sys.exit(f"The warm build in {output} did not show the changed post.")
 
 
 def one_round(source, workspace, profile=None):
@@ -172,7 +184,10 @@ def one_round(source, workspace, profile=None):
         for theme in ("ours", "notmyidea"):
             name = f"{theme}-{phase}"
             profile_to = str(workspace / "profile") if profile == name else None
-            results[name] = measure_build(*settings_for(theme, workspace), profile_to=profile_to)
+            settings_file, overrides = settings_for(theme, workspace)
+            results[name] = measure_build(settings_file, overrides, profile_to=profile_to)
+            if phase == "warm":
+                require_changed_post(Path(overrides["OUTPUT_PATH"]))
             if profile_to:
                 pstats.Stats(profile_to).sort_stats("cumulative").print_stats(40)
     return results

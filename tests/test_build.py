@@ -77,6 +77,7 @@ TYPOGRAPHIC_CASES = [
     '<p>"\'Quoted\' words in a larger quote," she said -- in the \'80s... and \\"escaped\\" ones.</p>',
     "<p>Don't <em>stop</em>: ``backticks'' -- dashes --- and . . . spaced ellipses.</p>",
     '<p>A &quot;quoted&quot; entity, <a href="/x/" title="it\'s">a link\'s text</a> & an ampersand.</p>',
+    "<p>Two apostrophes close a quote: ''so'' said.</p>",
     "<ul><li>No quotes, no dashes</li><li>'</li><li>\"</li></ul><pre>'code' -- \"kept\"...</pre>",
 ]
 
