@@ -228,7 +228,7 @@ def print_table(results, count, rounds):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=1000, help="how many posts to generate (1000)")
-    parser.add_argument("--rounds", type=int, default=3, help="builds of each kind; the best counts (3)")
+    parser.add_argument("--rounds", type=int, default=5, help="builds of each kind; the best counts (5)")
     parser.add_argument("--profile", choices=["ours-cold", "ours-warm", "notmyidea-cold", "notmyidea-warm"])
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
