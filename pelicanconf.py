@@ -38,6 +38,10 @@ PLUGINS = [
     "feed_stylesheet",
     "sitemap",
     "search_index",
+    # Typogrify's output, faster: Smartypants skips text that has nothing for it to change.
+    "quick_typography",
+    # The stylesheet's URL; in the publish build, minified under a content-hashed name.
+    "stylesheet",
 ]
 # Pelican's own warning about an image with empty alt text is left out: content_checks stops the
 # build at any image without alt text (missing or empty), in a sentence that says what to write.
@@ -45,12 +49,13 @@ LOG_FILTER = [(logging.WARNING, "Empty alt attribute for image %s in %s")]
 # Summary is plain text like Title (plain_text_metadata), not Markdown: one sentence for listings.
 FORMATTED_FIELDS = []
 
-# Smart quotes, dashes and ellipses. Left out: "caps" and "initial_quotes" wrap acronyms and
-# quotes in spans for no visual gain; "widont" glues the last two words of every heading with a
-# no-break space, which overflows a phone's width ("Information Agreement" is wider than 320 px
-# at heading size): the stylesheet's `text-wrap` avoids lone last words instead.
+# Smart quotes, dashes and ellipses. Left out: "amp", "caps" and "initial_quotes" wrap ampersands,
+# acronyms and quotes in spans the stylesheet does not style (and "amp" costs a pass over every
+# page); "widont" glues the last two words of every heading with a no-break space, which overflows
+# a phone's width ("Information Agreement" is wider than 320 px at heading size): the stylesheet's
+# `text-wrap` avoids lone last words instead. plugins/quick_typography.py makes the rest quicker.
 TYPOGRIFY = True
-TYPOGRIFY_OMIT_FILTERS = ["caps", "initial_quotes", "widont"]
+TYPOGRIFY_OMIT_FILTERS = ["amp", "caps", "initial_quotes", "widont"]
 
 MARKDOWN = {
     "extension_configs": {
@@ -63,6 +68,13 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
+
+# When the content cache is on (`invoke livereload`, bench/run.py), keep whole posts, already
+# typeset, so a rebuild reads and typesets only the posts that changed. Tests build without it.
+CONTENT_CACHING_LAYER = "generator"
+# Uncompressed, the cache of a thousand posts takes 7 MB rather than 1.6 MB, and a rebuild loads
+# it 0.3 s sooner.
+GZIP_CACHE = False
 
 # Autoescape every value a template prints; the HTML Pelican produces from Markdown
 # (content, title, summary) is marked `|safe` where it is printed in the body.

@@ -26,3 +26,6 @@ SHOW_DRAFTS = False
 
 # A clean output folder, so nothing from an older build is deployed (OUTPUT_RETENTION is kept).
 DELETE_OUTPUT_DIRECTORY = True
+
+# The stylesheet minified, under a name with a hash of its content: see plugins/stylesheet.py.
+HASHED_STYLESHEET = True

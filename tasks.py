@@ -23,6 +23,8 @@ CONFIG = {
     "publish_settings": ROOT / "publishconf.py",
     "content": ROOT / "content",
     "output": ROOT / "output",
+    # Pelican's content cache, for the quick rebuilds of `livereload`.
+    "cache": ROOT / "cache",
     "host": "127.0.0.1",
     "port": 8000,
     # An rsync destination such as "deploy@example.org:/var/www/blog".
@@ -56,14 +58,14 @@ class FirstProblem(logging.Handler):
             self.message = record.getMessage()
 
 
-def staged_build(settings_file):
+def staged_build(settings_file, **overrides):
     """Build into an empty staging folder, then swap it in: a failed build leaves output/ as it was."""
     output = Path(CONFIG["output"])
     # One per process, beside output/ so that swapping is a rename; made with mkdir, so with the umask.
     staging = output.with_name(f".staging-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
-    overrides = {"PATH": str(CONFIG["content"]), "OUTPUT_PATH": str(staging)}
+    overrides = {"PATH": str(CONFIG["content"]), "OUTPUT_PATH": str(staging), **overrides}
     settings = read_settings(str(settings_file), override=overrides)
     try:
         run_pelican(settings)
@@ -149,20 +151,31 @@ def serve(c):
     pelican(c, CONFIG["settings"], *options)
 
 
-@task(build)
+def build_with_cache():
+    """Build with Pelican's content cache: only posts changed since the last build are read again."""
+    cache = {"CACHE_PATH": str(CONFIG["cache"]), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    try:
+        staged_build(CONFIG["settings"], **cache)
+    except Exit as failure:  # keep serving the last good build: the author fixes the file and saves again
+        print(failure.message, file=sys.stderr)
+
+
+def build_without_stale_cache():
+    """Build from a fresh cache: the cache keeps posts as the old settings and plugins made them."""
+    shutil.rmtree(CONFIG["cache"], ignore_errors=True)
+    build_with_cache()
+
+
+@task
 def livereload(c):
     """Serve the site and rebuild it, refreshing the browser, whenever a source file changes."""
     from livereload import Server
 
-    def rebuild_site():
-        try:
-            staged_build(CONFIG["settings"])
-        except Exit as failure:  # keep serving the last good build: the author fixes the file and saves
-            print(failure.message, file=sys.stderr)
-
+    build_without_stale_cache()
     server = Server()
-    for pattern in ("content/**/*", "theme/**/*", "pelicanconf.py"):
-        server.watch(str(ROOT / pattern), rebuild_site)
+    for pattern in ("content/**/*", "theme/**/*"):
+        server.watch(str(ROOT / pattern), build_with_cache)
+    server.watch(str(CONFIG["settings"]), build_without_stale_cache)
     server.serve(host=CONFIG["host"], port=CONFIG["port"], root=str(CONFIG["output"]))
 
 

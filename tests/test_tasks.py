@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+from bs4 import BeautifulSoup
 from invoke import Context
 from invoke.exceptions import Exit
 
@@ -46,6 +47,54 @@ def test_new_post_never_overwrites_a_post(content_folder):
     tasks.new_post(Context(), "Twice")
     with pytest.raises(Exit, match="already exists"):
         tasks.new_post(Context(), "Twice")
+
+
+@pytest.fixture
+def cached_build(tmp_path, monkeypatch):
+    """The tasks' cached build, on one post, with a settings file of its own."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "post.md").write_text(
+        'Title: "Quoted" title\nSlug: post\nDate: 2020-01-01\nSummary: One post.\n\nThe text.\n',
+        encoding="utf-8",
+    )
+    settings = tmp_path / "settings.py"
+    settings.write_text((ROOT / "pelicanconf.py").read_text(encoding="utf-8"), encoding="utf-8")
+    for name, path in [("content", content), ("output", tmp_path / "output"), ("cache", tmp_path / "cache")]:
+        monkeypatch.setitem(tasks.CONFIG, name, path)
+    monkeypatch.setitem(tasks.CONFIG, "settings", settings)
+    # The settings file's own PATH and PLUGIN_PATHS are relative to its folder: point them here.
+    settings.write_text(
+        settings.read_text(encoding="utf-8")
+        + f"\nPATH = {str(content)!r}\nPLUGIN_PATHS = {[str(ROOT / 'plugins')]!r}\n",
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def post_title(folder):
+    return BeautifulSoup(
+        (folder / "output/posts/post/index.html").read_text(encoding="utf-8"), "html.parser"
+    ).h1.text
+
+
+def test_cached_build_shows_an_edited_post(cached_build):
+    tasks.build_with_cache()
+    assert (cached_build / "cache").is_dir()
+    post = cached_build / "content" / "post.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("Quoted", "Edited"), encoding="utf-8")
+    os.utime(post, (2_000_000_000, 2_000_000_000))  # a later time stamp, however fast the test runs
+    tasks.build_with_cache()
+    assert post_title(cached_build) == "\u201cEdited\u201d title"
+
+
+def test_changed_settings_drop_the_content_cache(cached_build):
+    tasks.build_with_cache()
+    assert post_title(cached_build) == "\u201cQuoted\u201d title"
+    settings = tasks.CONFIG["settings"]
+    settings.write_text(settings.read_text(encoding="utf-8") + "\nTYPOGRIFY = False\n", encoding="utf-8")
+    tasks.build_without_stale_cache()
+    assert post_title(cached_build) == '"Quoted" title'
 
 
 def test_publish_without_a_target_fails_with_a_clear_message():
