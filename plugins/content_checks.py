@@ -129,21 +129,31 @@ class ImagesWithoutAlt(HTMLParser):
 
 
 def check_images_have_alt_text(content):
-    for src in ImagesWithoutAlt(content._content or "").found:
+    if "<img" not in (content._content or ""):
+        return  # most posts: no need to parse them
+    for src in ImagesWithoutAlt(content._content).found:
         reject(
             content.source_path,
             f"has an image, {src}, without alt text: describe what it shows, as in ![a kite over a field]({src}).",
         )
 
 
+# (kind, slug, language) -> source path of each post and page read by the current build.
+slugs_taken = {}
+
+
+def forget_slugs(pelican):
+    slugs_taken.clear()
+
+
 def check_slug_is_unique(content):
-    # Pelican records each file it has read in generated_content before reading the next.
-    for other in content._context.get("generated_content", {}).values():
-        if type(other) is type(content) and (other.slug, other.lang) == (content.slug, content.lang):
-            reject(
-                content.source_path,
-                f'has the slug "{content.slug}" of {shown(other.source_path)}: give one of them another Slug.',
-            )
+    key = (type(content), content.slug, content.lang)
+    other = slugs_taken.setdefault(key, content.source_path)
+    if other != content.source_path:
+        reject(
+            content.source_path,
+            f'has the slug "{content.slug}" of {shown(other)}: give one of them another Slug.',
+        )
 
 
 def check_internal_links(content):
@@ -169,10 +179,12 @@ def fail_if_a_file_was_skipped(generators):
     generated = generators[0].context["generated_content"]
     skipped = sorted(path for path, content in generated.items() if content is None)
     if skipped:
-        raise ContentError(f"{', '.join(skipped)} could not be built: see the errors above.")
+        named = ", ".join(skipped[:3]) + (f" and {len(skipped) - 3} more" if len(skipped) > 3 else "")
+        raise ContentError(f"{named} could not be built: see the errors above.")
 
 
 def register():
+    signals.initialized.connect(forget_slugs)
     signals.readers_init.connect(check_readers)
     signals.content_object_init.connect(check_content)
     signals.all_generators_finalized.connect(fail_if_a_file_was_skipped)
