@@ -22,26 +22,22 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 PLUGIN_PATHS = ["plugins"]
 # Ours, in plugins/, one module per concern; those that write a file do nothing until its setting is set.
 PLUGINS = [
-    # Stop the build at a file that breaks Pelican or our conventions, naming the file.
-    "content_checks",
-    # Title and Summary are text, so markup typed into them is shown, not run.
-    "plain_text_metadata",
-    "external_links",
-    "author_notes",
-    "code_blocks",
-    "drafts",
-    "images",
-    "neighbours",
-    "reading_time",
-    "table_of_contents",
-    "json_feed",
-    "feed_stylesheet",
-    "sitemap",
-    "search_index",
-    # Typogrify's output, faster: Smartypants skips text that has nothing for it to change.
-    "quick_typography",
-    # The stylesheet's URL; in the publish build, minified under a content-hashed name.
-    "stylesheet",
+    "content_checks",  # stop at a post that breaks Pelican or our conventions, naming the file
+    "plain_text_metadata",  # Title and Summary are text: markup typed into them is shown, not run
+    "external_links",  # links to other sites get rel="noopener"
+    "author_notes",  # HTML comments are notes for the author, removed from the output
+    "code_blocks",  # a wide code block scrolls by keyboard
+    "drafts",  # drafts shown locally, never published (SHOW_DRAFTS)
+    "images",  # width, height, async decoding and lazy loading for a post's images
+    "neighbours",  # each post's older and newer post
+    "reading_time",  # word count and reading time for the byline
+    "table_of_contents",  # the table for posts with `Toc: true`
+    "json_feed",  # feed.json (FEED_ALL_JSON)
+    "feed_stylesheet",  # the XSL stylesheet Atom feeds name (FEED_STYLESHEET)
+    "sitemap",  # sitemap.xml and robots.txt (SITEMAP_SAVE_AS)
+    "search_index",  # Pagefind's search index (SEARCH_INDEX)
+    "quick_typography",  # typogrify's output, faster: Smartypants skips text it would not change
+    "stylesheet",  # the stylesheet's URL; minified and content-hashed when publishing
 ]
 # Pelican's own warning about an image with empty alt text is left out: content_checks stops the
 # build at any image without alt text (missing or empty), in a sentence that says what to write.

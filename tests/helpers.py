@@ -109,14 +109,6 @@ def block_texts(soup):
     return [normalise(element.get_text()) for element in soup.body.find_all(["h1", "h2", "h3", "p", "li"])]
 
 
-def visible_text(soup):
-    """What a reader sees of the body: no scripts, no styles."""
-    body = soup.body
-    for hidden in body.find_all(["script", "style", "template"]):
-        hidden.decompose()
-    return body.get_text(" ")
-
-
 def front_matter(path):
     """The metadata lines of a Markdown source, as the author typed them."""
     header = path.read_text(encoding="utf-8").split("\n\n", 1)[0]
