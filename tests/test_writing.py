@@ -3,6 +3,11 @@
 import math
 import struct
 
+import pytest
+from search_index import SearchIndexError
+
+from helpers import build_site
+
 FEATURES_POST = "/posts/code-contents-and-pictures/"
 REAL_POST = "/posts/military-information-agreement/"
 
@@ -118,3 +123,13 @@ def test_only_the_search_page_loads_javascript(site):
 def test_search_indexes_posts_not_listings(site):
     indexed = [path for path in site.html_files() if "data-pagefind-body" in path.read_text(encoding="utf-8")]
     assert indexed == [site.path_for_url(REAL_POST)]
+
+
+def test_a_failing_search_indexer_stops_the_build_with_its_message(tmp_path, monkeypatch):
+    # A Pagefind that says what went wrong and ends at once, as one that crashes would.
+    pagefind = tmp_path / "pagefind"
+    pagefind.write_text("#!/bin/sh\necho 'pagefind: out of memory' >&2\nexit 1\n")
+    pagefind.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(pagefind))
+    with pytest.raises(SearchIndexError, match=r"Pagefind could not index .*: pagefind: out of memory"):
+        build_site(tmp_path / "output")
