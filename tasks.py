@@ -33,14 +33,6 @@ CONFIG = {
 }
 
 
-def pelican(c, settings_file, *options):
-    """Run the Pelican command with the given settings file; every warning fails the build."""
-    command = [sys.executable, "-m", "pelican", str(CONFIG["content"])]
-    command += ["--settings", str(settings_file), "--output", str(CONFIG["output"])]
-    command += ["--fatal", "warnings", *options]
-    c.run(shlex.join(command), pty=False)
-
-
 def shown(path):
     """A path as the author sees it: relative to the project, where it is inside."""
     return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
@@ -138,17 +130,12 @@ def rebuild(c):
     """Build the site from nothing: every build starts in an empty folder, so this is `build`."""
 
 
-@task
-def regenerate(c):
-    """Build the site and rebuild it whenever a source file changes."""
-    pelican(c, CONFIG["settings"], "--autoreload")
-
-
 @task(build)
 def serve(c):
     """Build the site and serve output/ at http://127.0.0.1:8000/."""
-    options = ["--listen", "--bind", CONFIG["host"], "--port", str(CONFIG["port"])]
-    pelican(c, CONFIG["settings"], *options)
+    command = [sys.executable, "-m", "pelican", "--listen", "--settings", str(CONFIG["settings"])]
+    command += ["--output", str(CONFIG["output"]), "--bind", CONFIG["host"], "--port", str(CONFIG["port"])]
+    c.run(shlex.join(command), pty=False)
 
 
 def build_with_cache():
@@ -164,6 +151,19 @@ def build_without_stale_cache():
     """Build from a fresh cache: the cache keeps posts as the old settings and plugins made them."""
     shutil.rmtree(CONFIG["cache"], ignore_errors=True)
     build_with_cache()
+
+
+@task
+def regenerate(c):
+    """Build the site and rebuild it whenever a source file changes, without a server (Ctrl-C stops)."""
+    from watchfiles import watch
+
+    build_without_stale_cache()
+    for changes in watch(CONFIG["content"], ROOT / "theme", CONFIG["settings"]):
+        if any(Path(path) == CONFIG["settings"] for _, path in changes):
+            build_without_stale_cache()
+        else:
+            build_with_cache()
 
 
 @task
