@@ -42,26 +42,21 @@ def seed_blocks():
     return [block.strip() for block in text.split("\n\n") if block.strip()]
 
 
+def publish_build(tmp_path_factory, name, content, siteurl=PUBLISH_SITEURL):
+    """A build with the publish settings (feeds, sitemap, absolute URLs) of a content folder of the tests."""
+    return build_site(tmp_path_factory.mktemp(name), "publishconf.py", SITEURL=siteurl, PATH=str(content))
+
+
 @pytest.fixture(scope="session")
 def sample_publish_site(tmp_path_factory):
     """The sample site with the publish settings: feeds of posts whose titles carry typography."""
-    return build_site(
-        tmp_path_factory.mktemp("sample-publish"),
-        "publishconf.py",
-        SITEURL=PUBLISH_SITEURL,
-        PATH=str(SAMPLE_CONTENT),
-    )
+    return publish_build(tmp_path_factory, "sample-publish", SAMPLE_CONTENT)
 
 
 @pytest.fixture(scope="session")
 def sample_root_site(tmp_path_factory):
     """The sample site with the publish settings, deployed at a domain root rather than a subpath."""
-    return build_site(
-        tmp_path_factory.mktemp("sample-root"),
-        "publishconf.py",
-        SITEURL=PUBLISH_ROOT_SITEURL,
-        PATH=str(SAMPLE_CONTENT),
-    )
+    return publish_build(tmp_path_factory, "sample-root", SAMPLE_CONTENT, siteurl=PUBLISH_ROOT_SITEURL)
 
 
 @pytest.fixture(scope="session")
@@ -69,12 +64,7 @@ def hostile_site(tmp_path_factory):
     """Posts and a page whose every metadata field holds markup, quotes, script, RTL text, emoji or length.
 
     Built with the publish settings, so its feeds are written and checked too."""
-    return build_site(
-        tmp_path_factory.mktemp("hostile"),
-        "publishconf.py",
-        SITEURL=PUBLISH_SITEURL,
-        PATH=str(HOSTILE_CONTENT),
-    )
+    return publish_build(tmp_path_factory, "hostile", HOSTILE_CONTENT)
 
 
 # Chromium from Debian's package: tests never download a browser.
