@@ -37,6 +37,7 @@ PLUGINS = [
     "sitemap",  # sitemap.xml and robots.txt (SITEMAP_SAVE_AS)
     "search_index",  # Pagefind's search index (SEARCH_INDEX)
     "quick_typography",  # typogrify's output, faster: Smartypants skips text it would not change
+    "parallel_reading",  # posts read on every core at once (READING_PROCESSES)
     "stylesheet",  # the stylesheet's URL; minified and content-hashed when publishing
 ]
 # Pelican's own warning about an image with empty alt text is left out: content_checks stops the

@@ -1,6 +1,7 @@
-"""The build itself: no warnings, reproducible output, and typography as quick as it is right."""
+"""The build itself: no warnings, reproducible output, and quick ways of building that stay right."""
 
 import filecmp
+import re
 import shutil
 
 import markdown
@@ -8,10 +9,11 @@ import pytest
 import smartypants
 from typogrify.filters import typogrify
 
+import parallel_reading
 import pelicanconf
 import quick_typography
 from bench.run import write_posts
-from helpers import PUBLISH_SITEURL, copy_project, run_in
+from helpers import PUBLISH_SITEURL, SAMPLE_CONTENT, build_site, copy_project, run_in
 
 
 @pytest.mark.parametrize(
@@ -77,3 +79,59 @@ def test_quick_typography_gives_typogrifys_output(monkeypatch, tmp_path):
     for name in quick_typography.STEPS:
         monkeypatch.setattr(smartypants, name, getattr(smartypants, name).__wrapped__)
     assert quick == [typogrify(text, **omitted) for text in texts]
+
+
+@pytest.fixture(scope="module")
+def many_posts(tmp_path_factory):
+    """The sample site's posts, page and images, and forty generated posts: enough to share out."""
+    content = tmp_path_factory.mktemp("many-posts") / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    write_posts(content, 40)
+    return content
+
+
+def count_posts_read_elsewhere(monkeypatch):
+    """How many posts the build took from a reading process other than its own, counted as it runs."""
+    read_elsewhere = []
+    make = parallel_reading.ReadAhead.make
+
+    def counting_make(self, base_path, path, *args, **kwargs):
+        read_elsewhere.append(path)
+        return make(self, base_path, path, *args, **kwargs)
+
+    monkeypatch.setattr(parallel_reading.ReadAhead, "make", counting_make)
+    return read_elsewhere
+
+
+def test_reading_on_two_cores_builds_the_same_site(monkeypatch, tmp_path, many_posts):
+    read_elsewhere = count_posts_read_elsewhere(monkeypatch)
+    one = build_site(tmp_path / "one", PATH=str(many_posts), READING_PROCESSES=1)
+    assert read_elsewhere == []
+    two = build_site(tmp_path / "two", PATH=str(many_posts), READING_PROCESSES=2)
+    # The other process read some of the posts, this one the rest, and the site is the same to the byte,
+    # its search index included.
+    assert 0 < len(read_elsewhere) < 44
+    assert len(set(read_elsewhere)) == len(read_elsewhere)
+    assert one.warnings == two.warnings == []
+    assert differing_files(one.output, two.output) == []
+    assert (two.output / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def test_bad_posts_read_by_another_process_are_reported_once(tmp_path, many_posts):
+    project = copy_project(tmp_path)
+    with (project / "pelicanconf.py").open("a", encoding="utf-8") as settings:
+        settings.write("READING_PROCESSES = 2\n")
+    shutil.rmtree(project / "content")
+    shutil.copytree(many_posts, project / "content")
+    bad = sorted((project / "content").glob("post-*.md"))[1::2]  # every other one: both processes meet some
+    for post in bad:
+        text = post.read_text(encoding="utf-8")
+        post.write_text(re.sub(r"\nDate: [^\n]+", "\nDate: 2024-13-45", text), encoding="utf-8")
+    # Plain Pelican logs every error and goes on reading. The date is checked as a post is read, so the
+    # other process meets some of these errors first: it leaves those posts for the build to read
+    # again, and each is named once, by the build.
+    result = run_in(project, "-m", "pelican", "content")
+    assert result.returncode != 0
+    printed = " ".join((result.stdout + result.stderr).split())
+    for post in bad:
+        assert printed.count(f"content/{post.name} has a Date") == 1, post.name

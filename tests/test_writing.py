@@ -1,12 +1,13 @@
 """Writing and reading comfort: reading time, neighbours, contents, code, images, drafts, search, notes."""
 
+import json
 import math
 import struct
 
 import pytest
-from search_index import SearchIndexError
 
 from helpers import build_site
+from search_index import SearchIndexError
 
 FEATURES_POST = "/posts/code-contents-and-pictures/"
 REAL_POST = "/posts/military-information-agreement/"
@@ -123,6 +124,18 @@ def test_only_the_search_page_loads_javascript(site):
 def test_search_indexes_posts_not_listings(site):
     indexed = [path for path in site.html_files() if "data-pagefind-body" in path.read_text(encoding="utf-8")]
     assert indexed == [site.path_for_url(REAL_POST)]
+
+
+@pytest.mark.parametrize("built", ["site", "sample_site"])
+def test_search_index_holds_each_post_and_page_once(request, built):
+    built_site = request.getfixturevalue(built)
+    marked = [
+        path for path in built_site.html_files() if "data-pagefind-body" in path.read_text(encoding="utf-8")
+    ]
+    bundle = built_site.output / "pagefind"
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert [language["page_count"] for language in entry["languages"].values()] == [len(marked)]
+    assert len(list((bundle / "fragment").iterdir())) == len(marked)
 
 
 def test_a_failing_search_indexer_stops_the_build_with_its_message(tmp_path, monkeypatch):
