@@ -22,6 +22,7 @@ import tempfile
 
 from pagefind.service import get_executable
 from pelican import signals
+from pelican.generators import PagesGenerator
 
 # With this attribute on any page, Pagefind indexes only the pages that have it.
 INDEXED_MARK = "data-pagefind-body"
@@ -36,13 +37,19 @@ class PagefindService:
 
     def __init__(self, output_path):
         self.output_path = output_path
+        executable = get_executable()
+        if executable is None:
+            raise SearchIndexError("Pagefind is not installed: run `pip install -r requirements.txt`.")
         self.messages = tempfile.TemporaryFile()  # noqa: SIM115 (Pagefind's stderr, read by fail())
-        self.process = subprocess.Popen(
-            [str(get_executable()), "--service"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.messages,
-        )
+        try:
+            self.process = subprocess.Popen(
+                [str(executable), "--service"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self.messages,
+            )
+        except OSError as error:
+            raise SearchIndexError(f"Pagefind ({executable}) could not start: {error.strerror}.") from None
         self.sent = 0
         self.answered = 0
         self.errors = []
@@ -88,21 +95,28 @@ class PagefindService:
         return last
 
     def add(self, path):
-        """Send a written page to be indexed, under its address in the site."""
+        """Send a written page to be indexed, under its address in the site; False if it has no text to index."""
         with open(path, encoding="utf-8") as page:
             html = page.read()
-        if INDEXED_MARK in html:
-            relative = os.path.relpath(path, self.output_path).replace(os.sep, "/")
-            self.send(
-                {"type": "AddFile", "index_id": self.index_id, "file_path": relative, "file_contents": html}
-            )
-            self.read_replies(wait=False)
+        if INDEXED_MARK not in html:
+            return False
+        relative = os.path.relpath(path, self.output_path).replace(os.sep, "/")
+        self.send(
+            {"type": "AddFile", "index_id": self.index_id, "file_path": relative, "file_contents": html}
+        )
+        self.read_replies(wait=False)
+        return True
 
     def write_index(self):
-        """Pagefind's index, written to pagefind/ once every page sent has been indexed."""
+        """Ask for the index of the pages sent so far to be written to pagefind/, without waiting."""
         bundle = os.path.join(self.output_path, "pagefind")
+        self.send({"type": "WriteFiles", "index_id": self.index_id, "output_path": bundle})
+        self.read_replies(wait=False)
+
+    def finish(self):
+        """Wait until every request has its reply, the last index written; then stop Pagefind."""
         # Pagefind stops as soon as its input closes, even with requests unanswered: wait, then close.
-        self.request({"type": "WriteFiles", "index_id": self.index_id, "output_path": bundle})
+        self.read_replies(wait=True)
         self.process.stdin.close()
         if self.process.wait() or self.errors:
             self.fail(*self.errors)
@@ -119,39 +133,98 @@ class PagefindService:
         raise SearchIndexError(f"Pagefind could not index {self.output_path}: {said or 'it stopped'}")
 
 
-service = None  # the running build's, once it has written a page
-wanted_for = None  # the output folder of a build that indexes, until its service starts
+# Pelican's lists of the posts and pages each generator writes on pages of their own; drafts are left
+# out of the search index (see macros.html), and Pelican writes them after the listings.
+CONTENT_LISTS = (
+    "articles",
+    "translations",
+    "hidden_articles",
+    "hidden_translations",
+    "pages",
+    "hidden_pages",
+)
+
+
+class SiteIndex:
+    """The search index of one build: Pagefind starts with the first page written and writes its
+    index as soon as every post and page is written, while Pelican writes the listings after them."""
+
+    def __init__(self, output_path):
+        self.output_path = output_path
+        self.service = None
+        self.unwritten = None  # the files of posts and pages still to write, once Pelican has read them all
+        self.index_written = False  # asked for, and nothing indexed since
+
+    def expect(self, generators):
+        self.unwritten = {
+            os.path.abspath(os.path.join(self.output_path, item.save_as))
+            for generator in generators
+            for name in CONTENT_LISTS
+            for item in getattr(generator, name, [])
+            if item.save_as
+        }
+
+    def page_written(self, path):
+        # Started with the first page written, once the posts are read: the reading processes
+        # (plugins/parallel_reading.py) are forked from a build without a pipe to Pagefind.
+        if self.service is None:
+            self.service = PagefindService(self.output_path)
+        if self.service.add(path):
+            self.index_written = False  # a page after the index: it is written again at the end
+        if self.unwritten:
+            self.unwritten.discard(path)
+            if not self.unwritten:
+                self.write_index()
+
+    def write_index(self):
+        if self.service is None:  # a build that wrote no page still gets an (empty) index
+            self.service = PagefindService(self.output_path)
+        if not self.index_written:
+            self.service.write_index()
+            self.index_written = True
+
+    def finish(self):
+        self.write_index()
+        self.service.finish()
+
+    def stop(self):
+        if self.service:
+            self.service.stop()
+
+
+site_index = None  # the running build's
 
 
 def start(pelican):
-    """Note whether this build indexes; a service a failed build left behind is stopped."""
-    global service, wanted_for
-    if service:
-        service.stop()
-        service = None
-    wanted_for = pelican.output_path if pelican.settings.get("SEARCH_INDEX") else None
+    """A search index for this build, if it makes one; one a failed build left behind is stopped."""
+    global site_index
+    if site_index:
+        site_index.stop()
+    site_index = SiteIndex(pelican.output_path) if pelican.settings.get("SEARCH_INDEX") else None
+
+
+def expect_pages(generators):
+    """Pages written first: Pelican then writes the posts, the listings, and the drafts last."""
+    if site_index:
+        # Pelican writes with the generators in this list's order; pages hold nothing listings need.
+        generators.sort(key=lambda generator: not isinstance(generator, PagesGenerator))
+        site_index.expect(generators)
 
 
 def add_page(path, context):
-    # Started with the first page written, once the posts are read: the reading processes
-    # (plugins/parallel_reading.py) are forked from a build without a pipe to Pagefind.
-    global service
-    if wanted_for and not service:
-        service = PagefindService(wanted_for)
-    if service and path.endswith(".html"):
-        service.add(path)
+    if site_index and path.endswith(".html"):
+        site_index.page_written(path)
 
 
-def write_index(pelican):
-    global service
-    if wanted_for and not service:  # a build that wrote no page still gets an (empty) index
-        service = PagefindService(wanted_for)
-    if service:
-        finishing, service = service, None
-        finishing.write_index()
+def finish(pelican):
+    global site_index
+    if site_index:
+        finishing, site_index = site_index, None
+        finishing.finish()
 
 
 def register():
     signals.initialized.connect(start)
+    signals.all_generators_finalized.connect(expect_pages)
     signals.content_written.connect(add_page)
-    signals.finalized.connect(write_index)
+    signals.finalized.connect(finish)

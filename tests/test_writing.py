@@ -3,9 +3,11 @@
 import json
 import math
 import struct
+from types import SimpleNamespace
 
 import pytest
 
+import search_index
 from helpers import build_site
 from search_index import SearchIndexError
 
@@ -86,6 +88,7 @@ def test_images_get_their_size_async_decoding_and_lazy_loading_after_the_first(s
 def test_drafts_are_shown_labelled_in_the_local_build(sample_site):
     draft = sample_site.page("/drafts/a-draft/")
     assert draft.select_one(".byline .draft-label").get_text() == "Draft"
+    assert not draft.select("[data-pagefind-body]")  # search finds what the published site has
     listed = sample_site.page("/").select(".drafts a")
     assert [a["href"] for a in listed] == ["/drafts/a-draft/"]
 
@@ -136,6 +139,26 @@ def test_search_index_holds_each_post_and_page_once(request, built):
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert [language["page_count"] for language in entry["languages"].values()] == [len(marked)]
     assert len(list((bundle / "fragment").iterdir())) == len(marked)
+
+
+def test_a_page_indexed_after_the_index_was_written_is_in_the_final_index(tmp_path):
+    """Pagefind writes the index once every post is written; a searchable page after that is not lost."""
+    post, late_page = tmp_path / "posts" / "a" / "index.html", tmp_path / "late" / "index.html"
+    for path, title in ((post, "A post"), (late_page, "A page from a template")):
+        path.parent.mkdir(parents=True)
+        path.write_text(
+            f'<!doctype html><html lang="en"><body><main data-pagefind-body><h1>{title}</h1>'
+            "<p>Words to find.</p></main></body></html>",
+            encoding="utf-8",
+        )
+    site_index = search_index.SiteIndex(str(tmp_path))
+    site_index.expect([SimpleNamespace(articles=[SimpleNamespace(save_as="posts/a/index.html")])])
+    site_index.page_written(str(post))
+    assert site_index.index_written  # asked for as soon as the last post was written
+    site_index.page_written(str(late_page))
+    site_index.finish()
+    entry = json.loads((tmp_path / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["en"]["page_count"] == 2
 
 
 def test_a_failing_search_indexer_stops_the_build_with_its_message(tmp_path, monkeypatch):
