@@ -74,10 +74,23 @@ def run_pelican(settings):
     try:
         Pelican(settings).run()
     except Exception as error:
+        stop_what_the_build_started()
         reason = problem.message or f"{where_in_a_template(error)}{type(error).__name__}: {error}"
         raise Exit(f"Build failed (output/ is unchanged): {reason}", code=1) from None
     finally:
         logging.getLogger().removeHandler(problem)
+
+
+# Plugins whose processes work beside a build, and the function each has to stop them.
+PLUGIN_STOPS = {"search_index": "stop", "parallel_reading": "stop_unfinished_copies"}
+
+
+def stop_what_the_build_started():
+    """After a failed build: Pagefind may still be writing into the staging folder about to be removed,
+    and reading processes may still be reading posts no one will use."""
+    for plugin, stop in PLUGIN_STOPS.items():
+        if plugin in sys.modules:  # loaded by Pelican, from PLUGIN_PATHS
+            getattr(sys.modules[plugin], stop)()
 
 
 def where_in_a_template(error):

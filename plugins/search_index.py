@@ -195,11 +195,18 @@ class SiteIndex:
 site_index = None  # the running build's
 
 
-def start(pelican):
-    """A search index for this build, if it makes one; one a failed build left behind is stopped."""
+def stop():
+    """Stop the index of a build that failed: its Pagefind may be writing into the build's output."""
     global site_index
     if site_index:
         site_index.stop()
+        site_index = None
+
+
+def start(pelican):
+    """A search index for this build, if it makes one; one a failed build left behind is stopped."""
+    global site_index
+    stop()
     site_index = SiteIndex(pelican.output_path) if pelican.settings.get("SEARCH_INDEX") else None
 
 

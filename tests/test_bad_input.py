@@ -2,6 +2,7 @@
 
 import pytest
 
+from bench.run import write_posts
 from helpers import copy_project, run_in
 
 POST = "Title: A post\nDate: 2024-01-01 09:00\nSummary: One sentence.\n"
@@ -151,6 +152,20 @@ def test_failed_build_leaves_the_previous_output_untouched(project, task):
     assert result.stderr.startswith(FAILED + "theme/templates/tag.html, line 1: UndefinedError: ")
     assert output_files(output) == before
     assert list(project.glob(".staging-*")) == []
+
+
+def test_a_build_failing_while_the_search_index_is_written_leaves_nothing_behind(project):
+    # Pagefind writes the index once the posts are written, while Pelican writes the listings. With
+    # 300 posts it is still writing when the tag pages fail, after the archives and the home pages:
+    # the failed build stops it, or it would go on writing into the staging folder as that is removed.
+    write_posts(project / "content", 300)
+    failing = "{{ tag.no_such_field.name }}"
+    (project / "theme" / "templates" / "tag.html").write_text(failing, encoding="utf-8")
+    result = run_in(project, "-m", "invoke", "build")
+    assert result.returncode == 1
+    assert result.stderr.startswith(FAILED + "theme/templates/tag.html, line 1: UndefinedError: ")
+    assert list(project.glob(".staging-*")) == []
+    assert not (project / "output").exists()
 
 
 def test_publish_never_sends_a_half_built_site(project, tmp_path):
