@@ -6,7 +6,10 @@ all), while this process reads from the first one forwards, as Pelican always do
 the copies hand back each file's text and metadata, and this process builds the posts from them
 exactly as `read_file` would have: the same signals, content class and settings object. Taking
 files one at a time from either end keeps every core busy to the end, however unevenly the machine
-shares them out. On a thousand posts and two cores, reading takes 2.2 s instead of 3.9 s.
+shares them out. On a thousand posts and two cores, reading takes 2.3 s instead of 4.4 s.
+
+With Pelican's reader-level cache (CONTENT_CACHING_LAYER = "reader"), which would keep only the
+posts this process read, every post is read here; this project caches whole posts ("generator").
 
 Anything unusual in a copy, an exception or a message at WARNING or above, leaves that file out of
 what it hands back, and this process reads the file itself: the author sees each error once, from
@@ -243,8 +246,11 @@ def stop_unfinished_copies():
 
 def read_ahead(generator):
     stop_unfinished_copies()
-    processes = generator.settings.get("READING_PROCESSES") or available_cpus()
-    if processes > 1 and hasattr(os, "fork") and type(generator) in SOURCES:
+    settings = generator.settings
+    processes = settings.get("READING_PROCESSES") or available_cpus()
+    # Pelican's reader-level cache would keep only the posts read here: read them all here instead.
+    reader_cache = settings["CACHE_CONTENT"] and settings["CONTENT_CACHING_LAYER"] == "reader"
+    if processes > 1 and hasattr(os, "fork") and type(generator) in SOURCES and not reader_cache:
         generator.readers.read_file = ReadAhead(generator, processes)
 
 
