@@ -221,7 +221,9 @@ RATIOS = [
 
 
 def print_table(results, count, rounds):
-    print(f"\n{count} posts (+1 real post); each build in its own process, best of {rounds}\n")
+    # Ours reads posts on every CPU it may use (plugins/parallel_reading.py); notmyidea's build uses one.
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"\n{count} posts (+1 real post) on {cpus} CPUs; each build in its own process, best of {rounds}\n")
     print(f"{'build':<16}{'wall s':>8}{'CPU s':>8}{'ms/post':>9}{'peak MiB':>10}")
     for name, (seconds, cpu, memory) in results.items():
         print(f"{name:<16}{seconds:>8.2f}{cpu:>8.2f}{seconds / count * 1000:>9.2f}{memory:>10.0f}")
