@@ -221,8 +221,11 @@ RATIOS = [
 
 
 def print_table(results, count, rounds):
-    # Ours reads posts on every CPU it may use (plugins/parallel_reading.py); notmyidea's build uses one.
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    # Ours reads posts on every CPU it may use, as its plugin counts them; notmyidea's build uses one.
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from parallel_reading import available_cpus
+
+    cpus = available_cpus()
     print(f"\n{count} posts (+1 real post) on {cpus} CPUs; each build in its own process, best of {rounds}\n")
     print(f"{'build':<16}{'wall s':>8}{'CPU s':>8}{'ms/post':>9}{'peak MiB':>10}")
     for name, (seconds, cpu, memory) in results.items():

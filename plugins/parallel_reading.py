@@ -124,7 +124,9 @@ class ReadAhead:
         self.readers = generator.readers
         self.read_file = generator.readers.read_file  # Pelican's own, bound to this generator's readers
         self.processes = processes
-        self.positions = None  # path -> its place among the files left to read, once reading starts
+        self.unread = None  # the files left to read, in the generator's order, once reading starts
+        self.positions = None  # path -> its place in `unread`
+        self.claims = None  # shared with the copies, when there are any
         self.copies = []
         self.results = {}  # path -> (content, metadata), once the copies have handed them back
 
