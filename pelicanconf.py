@@ -1,6 +1,8 @@
 """Pelican settings for the local build: `pelican content` and `invoke build` read this file.
 
-publishconf.py imports everything here and changes only what a deployed site needs.
+publishconf.py imports everything here and changes only what a deployed site needs. Moving a Pelican
+blog in? Copy your own URL settings (ARTICLE_URL, ARTICLE_SAVE_AS and the rest) over the ones below,
+and every link and bookmark to your posts keeps working: the theme, feeds, sitemap and search follow them.
 """
 
 import logging
@@ -18,33 +20,34 @@ TIMEZONE = "Europe/London"
 DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
-# Pelican loads every installed plugin when this is unset: name them explicitly.
-PLUGIN_PATHS = ["plugins"]
-# Ours, in plugins/, one module per concern; those that write a file do nothing until its setting is set.
+# Pelican loads every installed plugin when PLUGINS is unset: name them. Ours are the package plugins/,
+# one module per concern (docs/architecture.md); those that write a file do nothing until its setting is set.
+PLUGIN_PATHS = ["."]
 PLUGINS = [
-    "content_checks",  # stop at a post that breaks Pelican or our conventions, naming the file
-    "plain_text_metadata",  # Title and Summary are text: markup typed into them is shown, not run
-    "external_links",  # links to other sites get rel="noopener"
-    "author_notes",  # HTML comments are notes for the author, removed from the output
-    "code_blocks",  # a wide code block scrolls by keyboard
-    "drafts",  # drafts shown locally, never published (SHOW_DRAFTS)
-    "images",  # width, height, async decoding and lazy loading for a post's images
-    "neighbours",  # each post's older and newer post
-    "reading_time",  # word count and reading time for the byline
-    "table_of_contents",  # the table for posts with `Toc: true`
-    "json_feed",  # feed.json (FEED_ALL_JSON)
-    "feed_stylesheet",  # the XSL stylesheet Atom feeds name (FEED_STYLESHEET)
-    "sitemap",  # sitemap.xml and robots.txt (SITEMAP_SAVE_AS)
-    "search_index",  # Pagefind's search index (SEARCH_INDEX)
-    "quick_typography",  # typogrify's output, faster: Smartypants skips text it would not change
-    "parallel_reading",  # posts read on every core at once (READING_PROCESSES)
-    "stylesheet",  # the stylesheet's URL; minified and content-hashed when publishing
+    "plugins.problems",  # every problem of a build, in every file, reported together; then the build fails
+    "plugins.reading",  # how a source file becomes a post: checks, plain-text title, notes, images, code
+    "plugins.site_checks",  # checks across files: places taken twice, missing templates, broken links
+    "plugins.quick_typography",  # typogrify's output, faster: Smartypants skips text it would not change
+    "plugins.public",  # what is public: hidden posts and drafts (SHOW_DRAFTS)
+    "plugins.taxonomy",  # tags, categories and authors one slug apart are one, as most posts spell them
+    "plugins.navigation",  # the pages the menu lists, and the theme's own pages' addresses
+    "plugins.neighbours",  # each post's older and newer post
+    "plugins.reading_time",  # word count and reading time for the byline
+    "plugins.json_feed",  # feed.json (FEED_ALL_JSON)
+    "plugins.feed_stylesheet",  # the XSL stylesheet Atom feeds name (FEED_STYLESHEET)
+    "plugins.sitemap",  # sitemap.xml and robots.txt (SITEMAP_SAVE_AS)
+    "plugins.search_index",  # Pagefind's search index (SEARCH_INDEX)
+    "plugins.stylesheet",  # the stylesheet's URL; minified and content-hashed when publishing
 ]
-# Pelican's own warning about an image with empty alt text is left out: content_checks stops the
-# build at any image without alt text (missing or empty), in a sentence that says what to write.
-LOG_FILTER = [(logging.WARNING, "Empty alt attribute for image %s in %s")]
-# Summary is plain text like Title (plain_text_metadata), not Markdown: one sentence for listings.
-FORMATTED_FIELDS = []
+# Pelican's own warnings about an image with empty alt text and a link to a missing file are left out:
+# plugins/reading.py and plugins/site_checks.py report both, naming the file, line and what to write.
+LOG_FILTER = [
+    (logging.WARNING, "Empty alt attribute for image %s in %s"),
+    (logging.WARNING, "Unable to find '%s', skipping url replacement."),
+]
+
+# A post without a Summary is summed up by its first paragraph (at most 50 words) in listings and feeds.
+SUMMARY_MAX_PARAGRAPHS = 1
 
 # Smart quotes, dashes and ellipses. Left out: "amp", "caps" and "initial_quotes" wrap ampersands,
 # acronyms and quotes in spans the stylesheet does not style (and "amp" costs a pass over every
@@ -60,7 +63,7 @@ MARKDOWN = {
         # Pygments colours code at build time; theme/static/css/code.css holds its light and dark styles.
         "markdown.extensions.codehilite": {"css_class": "highlight", "guess_lang": False},
         # Every heading gets an id and links to itself, so a section can be linked and reached by
-        # keyboard; posts with `Toc: true` also show the table (plugins/table_of_contents.py).
+        # keyboard; posts with `Toc: true` also show the table (plugins/reading.py).
         "markdown.extensions.toc": {"anchorlink": True, "toc_depth": "2-3"},
     },
     "output_format": "html5",
@@ -77,41 +80,43 @@ GZIP_CACHE = False
 # (content, title, summary) is marked `|safe` where it is printed in the body.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 
-# Files copied as they are: a post's images, and two files for the site's root. favicon.ico is
-# where browsers and feed readers that read no <link> look for an icon; _headers gives Netlify and
-# Cloudflare Pages the security and cache headers.
+# Files copied as they are: a post's images, and the icon browsers and feed readers look for at the
+# site's root when a page names none.
 STATIC_PATHS = ["images", "extra"]
-EXTRA_PATH_METADATA = {
-    "extra/favicon.ico": {"path": "favicon.ico"},
-    "extra/_headers": {"path": "_headers"},
-}
+EXTRA_PATH_METADATA = {"extra/favicon.ico": {"path": "favicon.ico"}}
 
-# Clean URLs: every page is a folder with an index.html.
+# Clean URLs: every page is a folder with an index.html. A translation lives under its language.
 ARTICLE_URL = "posts/{slug}/"
 ARTICLE_SAVE_AS = "posts/{slug}/index.html"
+ARTICLE_LANG_URL = "{lang}/posts/{slug}/"
+ARTICLE_LANG_SAVE_AS = "{lang}/posts/{slug}/index.html"
 DRAFT_URL = "drafts/{slug}/"
 DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+DRAFT_LANG_URL = "{lang}/drafts/{slug}/"
+DRAFT_LANG_SAVE_AS = "{lang}/drafts/{slug}/index.html"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
+PAGE_LANG_URL = "{lang}/{slug}/"
+PAGE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
+DRAFT_PAGE_URL = "drafts/pages/{slug}/"
+DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
+DRAFT_PAGE_LANG_URL = "{lang}/drafts/pages/{slug}/"
+DRAFT_PAGE_LANG_SAVE_AS = "{lang}/drafts/pages/{slug}/index.html"
 CATEGORY_URL = "category/{slug}/"
 CATEGORY_SAVE_AS = "category/{slug}/index.html"
 TAG_URL = "tag/{slug}/"
 TAG_SAVE_AS = "tag/{slug}/index.html"
 AUTHOR_URL = "author/{slug}/"
 AUTHOR_SAVE_AS = "author/{slug}/index.html"
-ARCHIVES_URL = "archives/"
-ARCHIVES_SAVE_AS = "archives/index.html"
 YEAR_ARCHIVE_URL = "archives/{date:%Y}/"
 YEAR_ARCHIVE_SAVE_AS = "archives/{date:%Y}/index.html"
 MONTH_ARCHIVE_URL = "archives/{date:%Y}/{date:%m}/"
 MONTH_ARCHIVE_SAVE_AS = "archives/{date:%Y}/{date:%m}/index.html"
-TAGS_URL = "tags/"
+# The theme's own pages; their links come from these names (plugins/navigation.py).
+ARCHIVES_SAVE_AS = "archives/index.html"
 TAGS_SAVE_AS = "tags/index.html"
-CATEGORIES_URL = "categories/"
 CATEGORIES_SAVE_AS = "categories/index.html"
-AUTHORS_URL = "authors/"
 AUTHORS_SAVE_AS = "authors/index.html"
-SEARCH_URL = "search/"
 SEARCH_SAVE_AS = "search/index.html"
 # "404" is rendered from theme/templates/404.html to /404.html, where static hosts look.
 DIRECT_TEMPLATES = ["index", "archives", "tags", "categories", "authors", "search", "404"]
@@ -132,6 +137,8 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 FEED_ALL_JSON = None  # plugins/json_feed.py
 SITEMAP_SAVE_AS = None  # plugins/sitemap.py, which writes robots.txt beside it
+HEADERS_SAVE_AS = None  # plugins/security_headers.py: _headers for Netlify and Cloudflare Pages
+REDIRECTS_SAVE_AS = None  # plugins/redirects.py: _redirects, for hosts that read one
 # RSS carries whole posts, as Atom does, not just their summaries.
 RSS_FEED_SUMMARY_ONLY = False
 # The theme's XSL stylesheet, which Atom feeds name so browsers show them as a page (plugins/feed_stylesheet.py).
@@ -142,8 +149,10 @@ SHOW_DRAFTS = True
 # Pagefind indexes every build, so the search page works in the local preview too (plugins/search_index.py).
 SEARCH_INDEX = True
 
-# The theme's own navigation lists the archive pages; pages from content/pages join it.
+# The menu: the theme's own pages, then the pages from content/pages that say `Menu: yes` (or a number,
+# for their order); with none saying so, every page while there are at most MENU_PAGES_LIMIT of them.
 DISPLAY_PAGES_ON_MENU = True
+MENU_PAGES_LIMIT = 6
 DISPLAY_CATEGORIES_ON_MENU = False
 
 # Never delete what a deploy target keeps in the output folder.

@@ -1,12 +1,12 @@
 """The theme's stylesheet URL for the templates; minified and content-hashed in the publish build.
 
 With HASHED_STYLESHEET on (publishconf.py), the build writes the stylesheet minified by rcssmin as
-css/main.<hash>.css, the hash taken from the minified text, which pages link. The minified text also
-replaces the readable main.css, for the Atom feed's XSL stylesheet, which cannot know the hash. A new
-stylesheet gets a new URL, so a host may let browsers keep it for a year ("immutable"). A hash in
-the file name, rather than a `?v=` query, keeps that safe where caches ignore query strings, and
-lets a host's header rules match the hashed files by path alone. The local build keeps the
-readable main.css. Templates print STYLESHEET_URL and never spell the file name out.
+css/main.<hash>.css, the hash taken from the minified text, and pages link it. A new stylesheet gets
+a new URL, so a host may let browsers keep it for a year ("immutable"). A hash in the file name,
+rather than a `?v=` query, keeps that safe where caches ignore query strings, and lets a host's
+header rules match the hashed files by path alone. The readable main.css is copied as well, for the
+Atom feeds' XSL stylesheet, which cannot know the hash. Templates print STYLESHEET_URL and never
+spell the file name out.
 """
 
 import hashlib
@@ -34,17 +34,17 @@ def set_stylesheet_url(pelican):
         settings["STYLESHEET_URL"] = f"{settings['THEME_STATIC_DIR']}/{SOURCE}"
 
 
-def write_hashed_stylesheet(pelican):
-    """Write the minified stylesheet under its hashed name and over the readable copy Pelican made."""
-    settings = pelican.settings
+def write_hashed_stylesheet(generators):
+    """Written once the output folder is ready and before any page, so every link to it leads somewhere."""
+    settings = generators[0].settings
     if not settings.get("HASHED_STYLESHEET"):
         return
     css, url = minified_stylesheet(settings)
-    output = Path(settings["OUTPUT_PATH"])
-    (output / url).write_text(css, encoding="utf-8")
-    (output / settings["THEME_STATIC_DIR"] / SOURCE).write_text(css, encoding="utf-8")
+    path = Path(settings["OUTPUT_PATH"]) / url
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(css, encoding="utf-8")
 
 
 def register():
     signals.initialized.connect(set_stylesheet_url)
-    signals.finalized.connect(write_hashed_stylesheet)
+    signals.all_generators_finalized.connect(write_hashed_stylesheet)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from build import serve
 from helpers import (
     HOSTILE_CONTENT,
     PUBLISH_ROOT_SITEURL,
@@ -13,7 +14,6 @@ from helpers import (
     TESTS,
     build_site,
     require_tool,
-    serve,
 )
 
 

@@ -1,22 +1,16 @@
 """Building a site in process, and reading its pages the way a reader sees them."""
 
-import functools
-import http.server
-import logging
 import os
 import shutil
 import subprocess
 import sys
-import threading
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from pelican import Pelican
-from pelican.settings import read_settings
+
+from build import Built, build
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
@@ -24,16 +18,11 @@ SAMPLE_CONTENT = TESTS / "sample_site" / "content"
 HOSTILE_CONTENT = TESTS / "hostile_site" / "content"
 PUBLISH_SITEURL = "https://example.org/blog"
 PUBLISH_ROOT_SITEURL = "https://example.org"
-PROJECT_FILES = ["content", "theme", "plugins", "pelicanconf.py", "publishconf.py", "tasks.py"]
+PROJECT_FILES = ["content", "theme", "plugins", "pelicanconf.py", "publishconf.py", "tasks.py", "build.py"]
 
 
-@dataclass
-class BuiltSite:
-    """A generated site: its output folder, its settings and what Pelican logged at WARNING or above."""
-
-    output: Path
-    settings: dict
-    warnings: list = field(default_factory=list)
+class BuiltSite(Built):
+    """A generated site, read the way a reader sees it."""
 
     def html_files(self):
         return sorted(self.output.rglob("*.html"))
@@ -60,31 +49,11 @@ class BuiltSite:
         return BeautifulSoup(self.path_for_url(url).read_text(encoding="utf-8"), "html.parser")
 
 
-class WarningCollector(logging.Handler):
-    def __init__(self):
-        super().__init__(level=logging.WARNING)
-        self.records = []
-
-    def emit(self, record):
-        self.records.append(f"{record.levelname}: {record.getMessage()}")
-
-
 def build_site(output, settings_file="pelicanconf.py", **overrides):
     """Build with a settings file of this project, without Pelican's content cache, as tests must."""
-    overrides = {
-        "OUTPUT_PATH": str(output),
-        "CACHE_CONTENT": False,
-        "LOAD_CONTENT_CACHE": False,
-        **overrides,
-    }
-    settings = read_settings(str(ROOT / settings_file), override=overrides)
-    collector = WarningCollector()
-    logging.getLogger().addHandler(collector)
-    try:
-        Pelican(settings).run()
-    finally:
-        logging.getLogger().removeHandler(collector)
-    return BuiltSite(Path(output), settings, collector.records)
+    overrides = {"CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False, **overrides}
+    built = build(ROOT / settings_file, output=output, **overrides)
+    return BuiltSite(built.output, built.settings, built.notes)
 
 
 TYPOGRAPHY = str.maketrans(
@@ -137,39 +106,6 @@ def require_tool(available, reason):
     if os.environ.get("CI"):
         pytest.fail(f"{reason}; CI installs it in .ci/run", pytrace=False)
     pytest.skip(reason)
-
-
-class StaticHost(http.server.SimpleHTTPRequestHandler):
-    """Serves a built site as a static host does: folders by their index.html, and /404.html for a missing page."""
-
-    def log_message(self, format, *args):
-        pass
-
-    def send_error(self, code, message=None, explain=None):
-        not_found_page = Path(self.directory) / "404.html"
-        if code != 404 or not not_found_page.is_file():
-            return super().send_error(code, message, explain)
-        body = not_found_page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-
-@contextmanager
-def serve(directory):
-    """Serve a folder on 127.0.0.1 at a free port; yields the base URL, without a trailing slash."""
-    handler = functools.partial(StaticHost, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def copy_project(destination):

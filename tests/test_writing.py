@@ -7,9 +7,9 @@ from types import SimpleNamespace
 
 import pytest
 
-import search_index
+from plugins import search_index
 from helpers import build_site
-from search_index import SearchIndexError
+from plugins.search_index import SearchIndexError
 
 FEATURES_POST = "/posts/code-contents-and-pictures/"
 REAL_POST = "/posts/military-information-agreement/"

@@ -1,0 +1,198 @@
+"""Building and serving the site: what tasks.py and the tests share.
+
+`build()` runs Pelican in this process into an empty staging folder beside the output folder, and
+only a build without problems takes the output's place, keeping what a deploy target keeps there
+(OUTPUT_RETENTION: .git, CNAME…). A failed build leaves the last good site as it was. Its problems
+are printed by plugins/problems.py, one sorted line each; here the failure is one more line.
+
+`serve()` answers like a static host: folders by their index.html, and the site's own 404.html,
+with status 404, for an address that has nothing.
+"""
+
+import functools
+import http.server
+import logging
+import os
+import shutil
+import sys
+import threading
+import traceback
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pelican import Pelican
+from pelican.log import init as init_pelican_logging
+from pelican.settings import read_settings
+
+from plugins import problems
+
+ROOT = Path(__file__).resolve().parent
+logger = logging.getLogger(__name__)
+
+
+class BuildFailed(Exception):
+    """The build stopped; its problems are printed, and the output folder is as it was."""
+
+
+@dataclass
+class Built:
+    """A finished build: where it is, its settings, and the notes it printed (problems that fail nothing)."""
+
+    output: Path
+    settings: dict
+    notes: list = field(default_factory=list)
+
+
+def shown(path):
+    """A path as the author sees it: relative to the project, where it is inside."""
+    path = Path(path).resolve()
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
+def build(settings_file, output=None, **overrides):
+    """Build with a settings file (and overrides) into `output` (its OUTPUT_PATH by default), or fail."""
+    settings = read_settings(str(settings_file), override=overrides)
+    output = Path(output or settings["OUTPUT_PATH"])
+    # One per process, beside the output so that swapping is a rename; made with mkdir, so with the umask.
+    staging = output.with_name(f".staging-{os.getpid()}-{output.name}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        notes = run_pelican({**settings, "OUTPUT_PATH": str(staging)}, output)
+        swap_in(staging, output, settings["OUTPUT_RETENTION"])
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Built(output, {**settings, "OUTPUT_PATH": str(output)}, notes)
+
+
+def run_pelican(settings, output):
+    """Run Pelican with its logging but without its console handler: plugins/problems.py reports."""
+    init_pelican_logging(handler=None)
+    try:
+        Pelican(settings).run()
+    except SystemExit as stop:  # plugins/problems.py stops a build whose problems it has printed
+        raise BuildFailed(f"Build failed: {shown(output)}/ is unchanged.") from stop
+    except Exception as error:
+        where = where_in_a_template(error)
+        # A critical record makes plugins/problems.py print what it found before the build stopped.
+        logger.critical("the build stopped at %s", where or type(error).__name__)
+        raise BuildFailed(f"{where}{type(error).__name__}: {error}\nBuild failed: {shown(output)}/ is unchanged.") from None
+    return last_notes()
+
+
+def last_notes():
+    """The notes plugins/problems.py printed for the build that just ended."""
+    return [str(problem) for problem in problems.last_report if problem.note]
+
+
+def where_in_a_template(error):
+    """ "theme/templates/tag.html:3: " for an error a template raised, else nothing."""
+    # Jinja puts the template's own file and line into the traceback of an error raised in it.
+    frames = [(frame.f_code.co_filename, line) for frame, line in traceback.walk_tb(error.__traceback__)]
+    templates = [(name, line) for name, line in frames if name.endswith(".html")]
+    if not templates:
+        return ""
+    name, line = templates[-1]
+    return f"{shown(name)}:{line}: "
+
+
+def swap_in(staging, output, retention):
+    """Make the staged build the output folder, then move in what a deploy target keeps there.
+
+    Nothing is deleted until the new output holds every kept entry: if a step fails, each entry is
+    still in the previous output folder or the new one."""
+    if not output.exists():
+        staging.rename(output)
+        return
+    previous = output.with_name(staging.name + "-previous")
+    output.rename(previous)
+    try:
+        staging.rename(output)
+    except OSError:
+        previous.rename(output)
+        raise
+    for name in retention:
+        if (previous / name).exists() and not (output / name).exists():
+            (previous / name).rename(output / name)
+    shutil.rmtree(previous)
+
+
+class StaticHost(http.server.SimpleHTTPRequestHandler):
+    """Serves a built site as static hosts do: folders by their index.html, and 404.html for a missing page."""
+
+    def log_message(self, format, *args):
+        pass
+
+    def send_error(self, code, message=None, explain=None):
+        not_found_page = Path(self.directory) / "404.html"
+        if code != 404 or not not_found_page.is_file():
+            return super().send_error(code, message, explain)
+        body = not_found_page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        return None
+
+
+@contextmanager
+def serve(folder, host="127.0.0.1", port=0):
+    """Serve a folder in a thread while the block runs; yields its address, without a trailing slash.
+
+    Port 0 asks the system for a free port."""
+    handler = functools.partial(StaticHost, directory=str(folder))
+    server = http.server.ThreadingHTTPServer((host, port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def serve_forever(folder, host, port):
+    """Serve a built site until Ctrl-C."""
+    with serve(folder, host, port) as address:
+        print(f"Serving {shown(folder)} at {address}/ (Ctrl-C stops).")
+        threading.Event().wait()
+
+
+def live_preview(settings_file, host, port):
+    """Serve the site, rebuilding it from Pelican's content cache when a source changes, and reload the
+    browser; a failed rebuild prints its problems and leaves the last good site served."""
+    from livereload import Server
+    from livereload.handlers import StaticFileHandler
+
+    class StaticHostWithReload(StaticFileHandler):
+        """livereload's file handler, answering a missing address with the site's 404.html, as hosts do."""
+
+        def write_error(self, status_code, **kwargs):
+            not_found_page = Path(self.root) / "404.html"
+            if status_code != 404 or not not_found_page.is_file():
+                return super().write_error(status_code, **kwargs)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            return self.finish(not_found_page.read_bytes())
+
+    settings = read_settings(str(settings_file))
+    cache = ROOT / "cache"
+
+    def rebuild(fresh=False):
+        # The cache keeps posts as the old settings made them: a change of settings starts it again.
+        if fresh:
+            shutil.rmtree(cache, ignore_errors=True)
+        try:
+            build(settings_file, CACHE_PATH=str(cache), CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True)
+        except BuildFailed as failure:
+            print(failure, file=sys.stderr)
+
+    rebuild(fresh=True)
+    server = Server()
+    server.SFH = StaticHostWithReload
+    for folder in (settings["PATH"], settings["THEME"]):
+        server.watch(os.path.join(folder, "**", "*"), rebuild)
+    server.watch(str(settings_file), functools.partial(rebuild, fresh=True))
+    server.serve(host=host, port=port, root=settings["OUTPUT_PATH"])
