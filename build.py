@@ -154,10 +154,20 @@ def serve(folder, host="127.0.0.1", port=0):
         server.server_close()
 
 
+def build_with_cache(settings_file, cache, fresh=False, **overrides):
+    """A build that reads only the posts changed since the last one, from Pelican's content cache.
+
+    The cache keeps posts as the settings and plugins of its build made them: `fresh` starts it again."""
+    if fresh:
+        shutil.rmtree(cache, ignore_errors=True)
+    cached = {"CACHE_PATH": str(cache), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    return build(settings_file, **cached, **overrides)
+
+
 def serve_forever(folder, host, port):
     """Serve a built site until Ctrl-C."""
     with serve(folder, host, port) as address:
-        print(f"Serving {shown(folder)} at {address}/ (Ctrl-C stops).")
+        print(f"Serving {shown(folder)} at {address}/ (Ctrl-C stops).", flush=True)
         threading.Event().wait()
 
 
@@ -181,12 +191,9 @@ def live_preview(settings_file, host, port):
     cache = ROOT / "cache"
 
     def rebuild(fresh=False):
-        # The cache keeps posts as the old settings made them: a change of settings starts it again.
-        if fresh:
-            shutil.rmtree(cache, ignore_errors=True)
         try:
-            build(settings_file, CACHE_PATH=str(cache), CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True)
-        except BuildFailed as failure:
+            build_with_cache(settings_file, cache, fresh=fresh)
+        except BuildFailed as failure:  # the last good site stays served; the author fixes and saves again
             print(failure, file=sys.stderr)
 
     rebuild(fresh=True)

@@ -37,7 +37,7 @@ PLUGINS = [
     "plugins.feed_stylesheet",  # the XSL stylesheet Atom feeds name (FEED_STYLESHEET)
     "plugins.sitemap",  # sitemap.xml and robots.txt (SITEMAP_SAVE_AS)
     "plugins.search_index",  # Pagefind's search index (SEARCH_INDEX)
-    "plugins.stylesheet",  # the stylesheet's URL; minified and content-hashed when publishing
+    "plugins.theme_files",  # the stylesheet (minified and content-hashed when publishing) and /favicon.ico
 ]
 # Pelican's own warnings about an image with empty alt text and a link to a missing file are left out:
 # plugins/reading.py and plugins/site_checks.py report both, naming the file, line and what to write.
@@ -80,10 +80,8 @@ GZIP_CACHE = False
 # (content, title, summary) is marked `|safe` where it is printed in the body.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 
-# Files copied as they are: a post's images, and the icon browsers and feed readers look for at the
-# site's root when a page names none.
-STATIC_PATHS = ["images", "extra"]
-EXTRA_PATH_METADATA = {"extra/favicon.ico": {"path": "favicon.ico"}}
+# Files copied as they are: a post's images (content/images/).
+STATIC_PATHS = ["images"]
 
 # Clean URLs: every page is a folder with an index.html. A translation lives under its language.
 ARTICLE_URL = "posts/{slug}/"

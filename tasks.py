@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from invoke import task
 from invoke.exceptions import Exit
-from pelican.settings import read_settings
+from pelican.settings import get_settings_from_file, read_settings
 from pelican.utils import clean_output_dir, slugify
 
 import build as site
@@ -58,21 +58,21 @@ def clean(c):
     clean_output_dir(local["OUTPUT_PATH"], local["OUTPUT_RETENTION"])
 
 
-@task(build)
-def serve(c):
-    """Build the site and serve output/ at http://127.0.0.1:8000/ (Ctrl-C stops)."""
-    site.serve_forever(settings()["OUTPUT_PATH"], CONFIG["host"], CONFIG["port"])
+@task(build, help={"port": "The port to serve on (8000); 0 lets the system choose"})
+def serve(c, port=CONFIG["port"]):
+    """Build the site and serve output/ at http://127.0.0.1:8000/, as a static host would (Ctrl-C stops)."""
+    site.serve_forever(settings()["OUTPUT_PATH"], CONFIG["host"], int(port))
 
 
-@task
-def livereload(c):
+@task(help={"port": "The port to serve on (8000)"})
+def livereload(c, port=CONFIG["port"]):
     """Serve the site, rebuild it when a source changes and refresh the browser (Ctrl-C stops)."""
-    site.live_preview(CONFIG["settings"], CONFIG["host"], CONFIG["port"])
+    site.live_preview(CONFIG["settings"], CONFIG["host"], int(port))
 
 
 def site_address(required):
     """The address the published site lives at: SITEURL from the environment or publishconf.py."""
-    address = os.environ.get("SITEURL") or settings("publish_settings")["SITEURL"]
+    address = os.environ.get("SITEURL") or get_settings_from_file(str(CONFIG["publish_settings"]))["SITEURL"]
     if not address and required:
         raise Exit(
             "No SITEURL: set the address the site will be served from, as in "

@@ -11,6 +11,8 @@ MENU_PAGES_LIMIT of them: a site of hundreds of pages would otherwise repeat the
 header, doubling the build's time and size; it then says so, once.
 """
 
+import os
+
 from pelican import signals
 
 from plugins import problems
@@ -79,6 +81,10 @@ def theme_urls(settings):
 
 def add_to_templates(pelican):
     pelican.settings["THEME_URLS"] = theme_urls(pelican.settings)
+    # Pelican names each page it writes from a direct template after its file: "index" for index.html.
+    pelican.settings["INDEX_PAGE_NAME"] = os.path.splitext(
+        pelican.settings.get("INDEX_SAVE_AS", "index.html")
+    )[0]
     pelican.settings["JINJA_FILTERS"] = {
         **pelican.settings.get("JINJA_FILTERS", {}),
         "language_name": language_name,

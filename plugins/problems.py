@@ -61,6 +61,10 @@ def line_of(path, text):
     return 0
 
 
+# Pelican's warnings about two posts with one slug: plugins/site_checks.py names them better.
+SAID_BETTER_ELSEWHERE = ("There are %s items", "There are %s original (not translated) items")
+
+
 class Collector(logging.Handler):
     """This build's problems: those checks report, and the errors (and, as notes, warnings) Pelican logs."""
 
@@ -78,6 +82,8 @@ class Collector(logging.Handler):
         if record.levelno >= logging.CRITICAL:
             # The build is stopping at an exception: say everything found so far first.
             print_report(self)
+            return
+        if str(record.msg).startswith(SAID_BETTER_ELSEWHERE):
             return
         path = pelican_error_path(record)
         # Pelican's own line for a file we have already explained ("Could not process x.md") adds nothing.
@@ -104,10 +110,12 @@ final_checks = []
 
 
 def report(path, message, *, line=0, near=None, note=False):
-    """Record a problem of a source file; `near` is text of the file whose line locates it."""
+    """Record a problem of a source file ("" for one of the settings); `near` is text that locates its line.
+
+    Call it from a signal sent after `initialized`, when this build's collector exists."""
     if collector is None:  # a check run outside a build, by a test
         raise ValueError(f"{shown(path)}: {message}")
-    collector.add(Problem(shown(path), line or line_of(path, near), message, note))
+    collector.add(Problem(shown(path) if path else "", line or line_of(path, near), message, note))
 
 
 def start(pelican):

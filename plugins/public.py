@@ -7,9 +7,13 @@ labelled, with pages for its tags and category so its links lead somewhere; the 
 not write it at all.
 
 Pelican keeps hidden posts and drafts out of its own lists (`articles`, `pages`), which its listings
-and feeds are made from; templates ask `item is public` (a Jinja test this plugin adds), and the
-sitemap and the search index ask `is_public()`.
+and feeds are made from; templates ask `item is public` (a Jinja test this plugin adds) before they
+mark a page for the search index, and the sitemap asks `is_indexed()` of every page written. A tag,
+category or author has a page only through public posts (and drafts, locally): templates ask
+`term is listed` before they link one, so a hidden post's tags never lead to a page that is not there.
 """
+
+from itertools import chain
 
 from pelican import signals
 
@@ -18,8 +22,46 @@ def is_public(content):
     return getattr(content, "status", "published") == "published"
 
 
-def add_template_test(pelican):
-    pelican.settings["JINJA_TESTS"] = {**pelican.settings.get("JINJA_TESTS", {}), "public": is_public}
+def shown_content(context):
+    """The posts or page a written page shows: itself for a post or page, else its listing's posts."""
+    for name in ("article", "page"):
+        if name in context:
+            return [context[name]]
+    if "articles_page" in context:
+        return context["articles_page"].object_list
+    return context.get("dates", [])
+
+
+def is_indexed(context):
+    """Whether a page Pelican writes, given its template context, is one for search engines."""
+    if context["output_file"] == context.get("404_SAVE_AS", "404.html"):
+        return False
+    return all(is_public(item) for item in shown_content(context))
+
+
+# (kind, slug) of each tag, category and author with a page of its own in the current build.
+listed_terms = set()
+
+
+def is_listed(term):
+    return (type(term), term.slug) in listed_terms
+
+
+def add_template_tests(pelican):
+    tests = {"public": is_public, "listed": is_listed}
+    pelican.settings["JINJA_TESTS"] = {**pelican.settings.get("JINJA_TESTS", {}), **tests}
+
+
+def place_drafts_and_list_terms(generator):
+    place_drafts(generator)
+    listed_terms.clear()
+    for term in chain(
+        generator.tags,
+        (category for category, _ in generator.categories),
+        (author for author, _ in generator.authors),
+    ):
+        if term.save_as:
+            listed_terms.add((type(term), term.slug))
 
 
 def place_drafts(generator):
@@ -54,6 +96,6 @@ def drop_draft_pages(generator):
 
 
 def register():
-    signals.initialized.connect(add_template_test)
-    signals.article_generator_finalized.connect(place_drafts)
+    signals.initialized.connect(add_template_tests)
+    signals.article_generator_finalized.connect(place_drafts_and_list_terms)
     signals.page_generator_finalized.connect(drop_draft_pages)

@@ -435,16 +435,19 @@ def finish_content(content):
     if not isinstance(content, Article | Page):
         return
     path = content.source_path
-    if not getattr(content, "title", ""):
-        problems.report(path, 'has no Title: add a "Title:" line to its front matter.')
-        # Named after its file, so the build goes on to find any other problem.
+    missing = [field for field in ("title", "date") if lacks(content, field)]
+    if missing:
+        problems.report(
+            path,
+            f"has no {' and no '.join(field.title() for field in missing)}: {how_to_add(content, missing)}",
+        )
+    if "title" in missing:  # named after its file, so the build goes on to find any other problem
         content.title = escape(os.path.splitext(os.path.basename(path))[0])
         if not getattr(content, "slug", ""):
             content.slug = slugify(
                 content.title, regex_subs=content.settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
             )
-    if isinstance(content, Article) and not hasattr(content, "date") and content.status != "draft":
-        problems.report(path, 'has no Date: add a "Date:" line to its front matter (YYYY-MM-DD HH:MM).')
+    if "date" in missing:
         content.date = set_date_tzinfo(datetime.fromtimestamp(os.path.getmtime(path)), content.timezone.key)
         content.locale_date = content.date.strftime(content.date_format)
     if content.status not in content.allowed_statuses:
@@ -457,6 +460,34 @@ def finish_content(content):
         content.status = "hidden"
     content.plain_title = plain_text(content.title)
     content.description = describe(content)
+
+
+def lacks(content, field):
+    """A title every post and page needs; a date every post but a draft (Pelican dates drafts itself)."""
+    if field == "title":
+        return not getattr(content, "title", "")
+    return isinstance(content, Article) and not hasattr(content, "date") and content.status != "draft"
+
+
+def how_to_add(content, fields):
+    """What to write for a missing Title or Date, in the file's own format."""
+    reader = content.metadata.get("reader")
+    if reader == "rst":
+        ways = {"title": "a title (a heading above the text)", "date": "a :date: field"}
+        return f"add {' and '.join(ways[field] for field in fields)}."
+    if reader != "html":
+        lines = " and ".join(f'a "{field.title()}:" line' for field in fields)
+        return f"add {lines} to its front matter{' (Date: YYYY-MM-DD HH:MM)' if 'date' in fields else ''}."
+    with open(content.source_path, encoding="utf-8", errors="replace") as source:
+        if re.search(r"\{%|\{\{", source.read()):
+            return (
+                "it looks like a Jinja template, which Pelican reads as a post because it ends in .html: "
+                "to render it, list it in TEMPLATE_PAGES, and add its folder to ARTICLE_EXCLUDES and PAGE_EXCLUDES."
+            )
+    return (
+        "Pelican reads .html files in the content folder as posts, which need a <title> and a "
+        '<meta name="date">. To publish it as it is, add its folder to STATIC_PATHS, ARTICLE_EXCLUDES and PAGE_EXCLUDES.'
+    )
 
 
 def describe(content):

@@ -183,7 +183,32 @@ def note_unread_files(generators):
             )
 
 
+# Settings naming files whose URLs must be absolute: without a SITEURL they cannot be written.
+ABSOLUTE_OUTPUTS = (
+    "FEED_ALL_ATOM",
+    "FEED_ALL_RSS",
+    "CATEGORY_FEED_ATOM",
+    "TAG_FEED_ATOM",
+    "FEED_ALL_JSON",
+    "SITEMAP_SAVE_AS",
+)
+
+
+def check_site_address(settings, context):
+    """Feeds and a sitemap need the site's address; without one they are left out, and that is a problem."""
+    wanted = [name for name in ABSOLUTE_OUTPUTS if settings.get(name)]
+    if wanted and not settings["SITEURL"]:
+        problems.report(
+            "",
+            f"SITEURL is empty, but {', '.join(wanted)} need the site's address: set SITEURL, "
+            "as in SITEURL=https://example.org/blog pelican content -s publishconf.py.",
+        )
+        for name in wanted:
+            settings[name] = context[name] = None
+
+
 def check_site(generators):
+    check_site_address(generators[0].settings, generators[0].context)
     check_output_places(generators)
     check_templates(generators)
     note_unread_files(generators)
@@ -258,24 +283,30 @@ def check_links(pelican):
                 path = os.path.join(folder, name)
                 with open(path, encoding="utf-8", errors="replace") as page:
                     pages[os.path.relpath(path, output).replace(os.sep, "/")] = Page(page.read())
-    broken = defaultdict(set)  # (blamed source file or None, link) -> the pages it is on
+    broken = defaultdict(set)  # (blamed source file or None, link, why) -> the pages it is on
     for page_path, page in pages.items():
         for link in page.links:
             target = site_path(link, page_path, settings["SITEURL"])
-            if target is not None and not leads_somewhere(target, pages, output):
-                broken[(blame(page_path, link), link)].add(page_path)
-    for (source, link), on_pages in sorted(broken.items(), key=lambda item: (str(item[0][0]), item[0][1])):
-        report_broken_link(source, link, sorted(on_pages), settings)
+            why = target and what_is_missing(target, pages, output)
+            if why:
+                broken[(blame(page_path, link), link, why)].add(page_path)
+    for (source, link, why), on_pages in sorted(
+        broken.items(), key=lambda item: (str(item[0][0]), item[0][1:])
+    ):
+        report_broken_link(source, link, why, sorted(on_pages), settings)
 
 
-def leads_somewhere(target, pages, output):
+def what_is_missing(target, pages, output):
+    """None when a link's target is on the site; else "page", or "fragment" for a page without the id."""
     path, fragment = target
     if path in pages:
-        return not fragment or fragment in pages[path].ids or unquote(fragment) in pages[path].ids
-    if os.path.isfile(os.path.join(output, path)):
-        return True
-    # "/posts/x" without its slash: servers answer with the folder's index.html.
-    return os.path.isfile(os.path.join(output, path, "index.html"))
+        if not fragment or fragment in pages[path].ids or unquote(fragment) in pages[path].ids:
+            return None
+        return "fragment"
+    # A file, or "/posts/x" without its slash: servers answer with the folder's index.html.
+    if os.path.isfile(os.path.join(output, path)) or os.path.isfile(os.path.join(output, path, "index.html")):
+        return None
+    return "page"
 
 
 def blame(page_path, link):
@@ -287,24 +318,36 @@ def blame(page_path, link):
     return None
 
 
-def report_broken_link(source, link, on_pages, settings):
+def report_broken_link(source, link, why, on_pages, settings):
     where = on_pages[0] + (f" and {len(on_pages) - 1} more" if len(on_pages) > 1 else "")
+    if why == "fragment":
+        fragment = urlsplit(link).fragment
+        message = f"links to {link}, but no element of that page has the id {fragment}."
+    elif LINK_PLACEHOLDER.match(link):
+        target = link[LINK_PLACEHOLDER.match(link).end() :]
+        base = settings["PATH"] if target.startswith("/") else os.path.dirname(source or "")
+        missing = os.path.join(base, unquote(urlsplit(target).path).lstrip("/"))
+        message = f"links to {link}, but {problems.shown(os.path.normpath(missing))} does not exist."
+    else:
+        message = f"links to {link}, which is not on the site (on {where}){static_advice(link, settings)}."
     if source is None:
         problems.report(
-            os.path.join(settings["OUTPUT_PATH"], on_pages[0]),
-            f"links to {link}, which is not on the site (the theme's link, on {where}).",
+            os.path.join(settings["OUTPUT_PATH"], on_pages[0]), f"{message} The theme wrote this link."
         )
-        return
-    placeholder = LINK_PLACEHOLDER.match(link)
-    if placeholder:
-        target = link[placeholder.end() :]
-        base = settings["PATH"] if target.startswith("/") else os.path.dirname(source)
-        missing = problems.shown(
-            os.path.normpath(os.path.join(base, unquote(urlsplit(target).path).lstrip("/")))
-        )
-        problems.report(source, f"links to {link}, but {missing} does not exist.", near=target or link)
-        return
-    problems.report(source, f"links to {link}, which is not on the site (on {where}).", near=link)
+    else:
+        problems.report(source, message, near=link)
+
+
+def static_advice(link, settings):
+    """ ": link it as {static}/images/a.png" when the content folder holds a file of that name."""
+    name = posixpath.basename(unquote(urlsplit(link).path))
+    if not name:
+        return ""
+    for folder, _, files in os.walk(settings["PATH"]):
+        if name in files:
+            relative = os.path.relpath(os.path.join(folder, name), settings["PATH"]).replace(os.sep, "/")
+            return f": link it as {{static}}/{relative}"
+    return ""
 
 
 def register():

@@ -1,33 +1,26 @@
 """Write sitemap.xml (https://www.sitemaps.org/protocol.html) and a robots.txt that names it.
 
-Every HTML page Pelican writes is listed, except drafts, hidden pages and the 404 page. A page's
-lastmod is the newest date (modified, else published) of the posts or page it shows, so it changes
-only when content does, never with the build time; a page that shows nothing dated has none.
-Sitemaps need absolute URLs, so both files are written only when SITEMAP_SAVE_AS is set
-(publishconf.py sets it).
+Every HTML page Pelican writes that search engines should index is listed (plugins/public.py decides:
+not drafts, hidden posts, the 404 page or redirects). A page's lastmod is the newest date (modified,
+else published) of the posts or page it shows, so it changes only when content does, never with the
+build time; a page that shows nothing dated has none. A post or page in several languages names its
+translations (hreflang), as Google reads them from a sitemap. Sitemaps need absolute URLs, so both
+files are written only when SITEMAP_SAVE_AS is set (publishconf.py sets it) with a SITEURL.
 """
 
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from pelican import signals
 
-# Output file -> lastmod (or None) of every listed page of the current build.
+from plugins import public
+
+# Output file -> (lastmod or None, [(language, URL) of its versions]) of every listed page of the build.
 listed_pages = {}
 
 
 def forget_pages(pelican):
     listed_pages.clear()
-
-
-def content_shown(context):
-    """The posts or page a written page shows: itself for a post or page, else its listing."""
-    for name in ("article", "page"):
-        if name in context:
-            return [context[name]]
-    if "articles_page" in context:
-        return context["articles_page"].object_list
-    return context.get("dates", [])
 
 
 def last_modified(content):
@@ -36,15 +29,19 @@ def last_modified(content):
     return max(dates) if dates else None
 
 
+def versions(content, siteurl):
+    """(language, URL) of a post or page and its translations; none for a listing or a single language."""
+    if len(content) != 1 or not getattr(content[0], "translations", None):
+        return []
+    return sorted((item.lang, f"{siteurl}/{item.url}") for item in [content[0], *content[0].translations])
+
+
 def note_page(path, context):
-    if not context.get("SITEMAP_SAVE_AS") or not path.endswith(".html"):
+    if not (context.get("SITEMAP_SAVE_AS") and context.get("SITEURL")) or not path.endswith(".html"):
         return
-    output_file = context["output_file"]
-    content = content_shown(context)
-    unpublished = any(getattr(item, "status", "published") != "published" for item in content)
-    if unpublished or output_file == context.get("404_SAVE_AS", "404.html"):
-        return
-    listed_pages[output_file] = last_modified(content)
+    if public.is_indexed(context):
+        content = public.shown_content(context)
+        listed_pages[context["output_file"]] = (last_modified(content), versions(content, context["SITEURL"]))
 
 
 def page_url(siteurl, output_file):
@@ -54,25 +51,25 @@ def page_url(siteurl, output_file):
 
 def sitemap(siteurl):
     entries = []
-    for output_file, lastmod in sorted(listed_pages.items()):
+    for output_file, (lastmod, languages) in sorted(listed_pages.items()):
         entry = f"<loc>{escape(page_url(siteurl, output_file))}</loc>"
         if lastmod:
             entry += f"<lastmod>{lastmod.isoformat()}</lastmod>"
+        for language, url in languages:
+            entry += f'<xhtml:link rel="alternate" hreflang={quoteattr(language)} href={quoteattr(url)}/>'
         entries.append(f"  <url>{entry}</url>\n")
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
         f"{''.join(entries)}</urlset>\n"
     )
 
 
 def write_sitemap(pelican):
     settings = pelican.settings
-    if not settings.get("SITEMAP_SAVE_AS"):
+    if not (settings.get("SITEMAP_SAVE_AS") and settings["SITEURL"]):
         return
     siteurl = settings["SITEURL"]
-    if not siteurl:
-        raise ValueError("SITEMAP_SAVE_AS is set but SITEURL is empty: a sitemap needs absolute URLs.")
     output = Path(pelican.output_path)
     (output / settings["SITEMAP_SAVE_AS"]).write_text(sitemap(siteurl), encoding="utf-8")
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {siteurl}/{settings['SITEMAP_SAVE_AS']}\n"

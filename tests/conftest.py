@@ -1,4 +1,8 @@
-"""Shared fixtures: each site is built once per test session, in process, into a temporary folder."""
+"""Shared fixtures: each fixture site is built once per test session (per worker), in process.
+
+The project's tests build the sites under tests/sites/; only test_author_site.py reads content/,
+which belongs to the author.
+"""
 
 import os
 from pathlib import Path
@@ -8,43 +12,53 @@ import pytest
 from build import serve
 from helpers import (
     HOSTILE_CONTENT,
+    MOVED_IN,
     PUBLISH_ROOT_SITEURL,
     PUBLISH_SITEURL,
     SAMPLE_CONTENT,
-    TESTS,
+    SEED_CONTENT,
+    SITES,
+    STATUSES_CONTENT,
+    URL_SCHEMES,
     build_site,
     require_tool,
 )
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    """The real site: content/ with the local settings, as `pelican content` builds it."""
-    return build_site(tmp_path_factory.mktemp("site"))
+def local_build(tmp_path_factory, name, content, **overrides):
+    """A fixture site with the local settings, as `invoke build` makes it."""
+    return build_site(tmp_path_factory.mktemp(name) / "output", PATH=str(content), **overrides)
+
+
+def publish_build(tmp_path_factory, name, content, siteurl=PUBLISH_SITEURL, **overrides):
+    """A fixture site with the publish settings (feeds, sitemap, absolute URLs)."""
+    output = tmp_path_factory.mktemp(name) / "output"
+    return build_site(output, "publishconf.py", SITEURL=siteurl, PATH=str(content), **overrides)
 
 
 @pytest.fixture(scope="session")
-def publish_site(tmp_path_factory):
-    """The real site with the publish settings, deployed under a subpath."""
-    return build_site(tmp_path_factory.mktemp("publish"), "publishconf.py", SITEURL=PUBLISH_SITEURL)
+def seed_site(tmp_path_factory):
+    """The seed page's post, with the local settings: what a new clone's site looks like."""
+    return local_build(tmp_path_factory, "seed", SEED_CONTENT)
 
 
 @pytest.fixture(scope="session")
-def sample_site(tmp_path_factory):
-    """A sample site that reaches every template: authors, a page, a subtitle, two pages of posts."""
-    return build_site(tmp_path_factory.mktemp("sample"), PATH=str(SAMPLE_CONTENT), DEFAULT_PAGINATION=2)
+def seed_publish_site(tmp_path_factory):
+    """The seed page's post with the publish settings, deployed under a subpath."""
+    return publish_build(tmp_path_factory, "seed-publish", SEED_CONTENT)
 
 
 @pytest.fixture(scope="session")
 def seed_blocks():
     """The five blocks of the seed page: site name, subtitle, post title and its two paragraphs."""
-    text = (TESTS / "seed-page.txt").read_text(encoding="utf-8")
+    text = (SITES / "seed" / "seed-page.txt").read_text(encoding="utf-8")
     return [block.strip() for block in text.split("\n\n") if block.strip()]
 
 
-def publish_build(tmp_path_factory, name, content, siteurl=PUBLISH_SITEURL):
-    """A build with the publish settings (feeds, sitemap, absolute URLs) of a content folder of the tests."""
-    return build_site(tmp_path_factory.mktemp(name), "publishconf.py", SITEURL=siteurl, PATH=str(content))
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory):
+    """A sample site that reaches every template: authors, a page, a subtitle, two pages of posts."""
+    return local_build(tmp_path_factory, "sample", SAMPLE_CONTENT, DEFAULT_PAGINATION=2)
 
 
 @pytest.fixture(scope="session")
@@ -67,6 +81,50 @@ def hostile_site(tmp_path_factory):
     return publish_build(tmp_path_factory, "hostile", HOSTILE_CONTENT)
 
 
+@pytest.fixture(scope="session")
+def statuses_site(tmp_path_factory):
+    return local_build(tmp_path_factory, "statuses", STATUSES_CONTENT)
+
+
+@pytest.fixture(scope="session")
+def statuses_publish_site(tmp_path_factory):
+    return publish_build(tmp_path_factory, "statuses-publish", STATUSES_CONTENT)
+
+
+def moved_in_overrides(scheme):
+    return {"THEME_TEMPLATES_OVERRIDES": [str(MOVED_IN / "templates")], **URL_SCHEMES[scheme]}
+
+
+@pytest.fixture(scope="session")
+def moved_in_sites(tmp_path_factory):
+    """The moved-in blog with the local settings, under each URL scheme: {scheme: site}."""
+    content = MOVED_IN / "content"
+    return {
+        scheme: local_build(tmp_path_factory, f"moved-in-{scheme}", content, **moved_in_overrides(scheme))
+        for scheme in URL_SCHEMES
+    }
+
+
+@pytest.fixture(scope="session")
+def moved_in_publish_sites(tmp_path_factory):
+    """The moved-in blog with the publish settings, under a subpath, under each URL scheme: {scheme: site}."""
+    content = MOVED_IN / "content"
+    return {
+        scheme: publish_build(tmp_path_factory, f"moved-in-publish-{scheme}", content, **moved_in_overrides(scheme))
+        for scheme in URL_SCHEMES
+    }
+
+
+@pytest.fixture(params=URL_SCHEMES)
+def moved_in_site(request, moved_in_sites):
+    return moved_in_sites[request.param]
+
+
+@pytest.fixture(params=URL_SCHEMES)
+def moved_in_publish_site(request, moved_in_publish_sites):
+    return moved_in_publish_sites[request.param]
+
+
 # Chromium from Debian's package: tests never download a browser.
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = [
@@ -82,21 +140,21 @@ CHROMIUM_FLAGS = [
 
 @pytest.fixture(scope="session")
 def chromium():
-    """Headless Chromium, driven by Playwright."""
+    """Headless Chromium, driven by Playwright: one per test worker."""
     require_tool(CHROMIUM.is_file(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     flags = [*CHROMIUM_FLAGS, *(["--no-sandbox"] if os.geteuid() == 0 else [])]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=flags)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=flags, timeout=60_000)
         yield browser
         browser.close()
 
 
 @pytest.fixture(scope="session")
-def site_url(site):
-    """The real site, served on 127.0.0.1."""
-    with serve(site.output) as url:
+def seed_site_url(seed_site):
+    """The seed site, served on 127.0.0.1."""
+    with serve(seed_site.output) as url:
         yield url
 
 

@@ -9,16 +9,57 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from pelican.settings import DEFAULT_CONFIG
 
 from build import Built, build
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
-SAMPLE_CONTENT = TESTS / "sample_site" / "content"
-HOSTILE_CONTENT = TESTS / "hostile_site" / "content"
+SITES = TESTS / "sites"
+# The fixture sites the project's tests build; content/ is the author's, checked only by test_author_site.py.
+SEED_CONTENT = SITES / "seed" / "content"  # the seed page's post, word for word
+SAMPLE_CONTENT = SITES / "sample" / "content"  # a post for every feature of the theme
+HOSTILE_CONTENT = SITES / "hostile" / "content"  # markup, quotes, script and long text in every field
+MOVED_IN = SITES / "moved_in"  # a blog written for another theme and Pelican's defaults, moved in as it is
+STATUSES_CONTENT = SITES / "statuses" / "content"  # a published, a hidden and a draft post and page
 PUBLISH_SITEURL = "https://example.org/blog"
 PUBLISH_ROOT_SITEURL = "https://example.org"
-PROJECT_FILES = ["content", "theme", "plugins", "pelicanconf.py", "publishconf.py", "tasks.py", "build.py"]
+PROJECT_FILES = ["content", "theme", "plugins", "pelicanconf.py", "publishconf.py", "tasks.py", "build.py", "Makefile"]
+
+# The URL settings authors bring: this project's own (none to change), Pelican's defaults, and a blog under
+# blog/ with dates in its addresses and pages named by their path in the content folder.
+URL_SCHEMES = {
+    "clean": {},
+    "pelican": {
+        name: value
+        for name, value in DEFAULT_CONFIG.items()
+        if name.endswith(("_URL", "_SAVE_AS")) and name != "SITEURL" or name == "PAGINATION_PATTERNS"
+    },
+    "dated": {
+        "ARTICLE_URL": "blog/{date:%Y}/{date:%m}/{slug}/",
+        "ARTICLE_SAVE_AS": "blog/{date:%Y}/{date:%m}/{slug}/index.html",
+        "ARTICLE_LANG_URL": "blog/{lang}/{date:%Y}/{slug}/",
+        "ARTICLE_LANG_SAVE_AS": "blog/{lang}/{date:%Y}/{slug}/index.html",
+        "PATH_METADATA": r"pages/(?P<fullpath>.+)\.[a-z]+",
+        "PAGE_URL": "{fullpath}/",
+        "PAGE_SAVE_AS": "{fullpath}/index.html",
+        "CATEGORY_URL": "blog/category/{slug}/",
+        "CATEGORY_SAVE_AS": "blog/category/{slug}/index.html",
+        "TAG_URL": "blog/tag/{slug}/",
+        "TAG_SAVE_AS": "blog/tag/{slug}/index.html",
+        "AUTHOR_URL": "blog/author/{slug}/",
+        "AUTHOR_SAVE_AS": "blog/author/{slug}/index.html",
+        "INDEX_SAVE_AS": "blog/index.html",
+        "ARCHIVES_SAVE_AS": "blog/archives/index.html",
+        "YEAR_ARCHIVE_URL": "blog/{date:%Y}/",
+        "YEAR_ARCHIVE_SAVE_AS": "blog/{date:%Y}/index.html",
+        "MONTH_ARCHIVE_URL": "blog/{date:%Y}/{date:%m}/",
+        "MONTH_ARCHIVE_SAVE_AS": "blog/{date:%Y}/{date:%m}/index.html",
+        "TAGS_SAVE_AS": "blog/tags/index.html",
+        "CATEGORIES_SAVE_AS": "blog/categories/index.html",
+        "AUTHORS_SAVE_AS": "blog/authors/index.html",
+    },
+}
 
 
 class BuiltSite(Built):

@@ -19,16 +19,16 @@ WCAG_22_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21
 
 # Every kind of page: (which built site serves it, its URL). The sample site has what the real one lacks.
 PAGES = {
-    "index": ("site_url", "/"),
-    "article": ("site_url", "/posts/military-information-agreement/"),
+    "index": ("seed_site_url", "/"),
+    "article": ("seed_site_url", "/posts/military-information-agreement/"),
     "article with code, contents and images": ("sample_site_url", "/posts/code-contents-and-pictures/"),
     "draft": ("sample_site_url", "/drafts/a-draft/"),
-    "archives": ("site_url", "/archives/"),
-    "tag": ("site_url", "/tag/japan/"),
-    "category": ("site_url", "/category/politics/"),
+    "archives": ("seed_site_url", "/archives/"),
+    "tag": ("seed_site_url", "/tag/japan/"),
+    "category": ("seed_site_url", "/category/politics/"),
     "author": ("sample_site_url", "/author/ada-example/"),
-    "search": ("site_url", "/search/"),
-    "404": ("site_url", "/no-such-page/"),
+    "search": ("seed_site_url", "/search/"),
+    "404": ("seed_site_url", "/no-such-page/"),
 }
 SCHEMES = ["light", "dark"]
 WIDTHS = {"mobile": 375, "desktop": 1280}
@@ -159,12 +159,12 @@ def test_colour_scheme_follows_the_reader_without_javascript(browse, scheme):
     assert (background < text) if scheme == "dark" else (background > text)
 
 
-def test_dark_page_is_dark_before_the_stylesheet_arrives(chromium, site_url):
+def test_dark_page_is_dark_before_the_stylesheet_arrives(chromium, seed_site_url):
     # No white flash: the page declares color-scheme itself, so the browser paints it dark from the first frame.
     context = chromium.new_context(color_scheme="dark", java_script_enabled=False)
     context.route("**/*.css", lambda route: route.abort())
     page = context.new_page()
-    page.goto(site_url + "/")
+    page.goto(seed_site_url + "/")
     try:
         assert luminance(page.evaluate("getComputedStyle(document.body).color")) > 0.8
     finally:
@@ -250,7 +250,7 @@ document.addEventListener("securitypolicyviolation", (event) =>
 
 @pytest.fixture
 def browse_deployed(chromium):
-    """Opens a publish build's page as its host would serve it: browse_deployed(publish_site, "/")."""
+    """Opens a publish build's page as its host would serve it: browse_deployed(seed_publish_site, "/")."""
     contexts = []
 
     def open_page(built_site, path):
@@ -298,12 +298,12 @@ def assert_ran_within_the_policy(visit):
 @pytest.mark.parametrize(
     "path", ["/", "/posts/military-information-agreement/", "/archives/", "/no-such-page/"]
 )
-def test_pages_render_under_the_content_security_policy(browse_deployed, publish_site, path):
-    assert_ran_within_the_policy(browse_deployed(publish_site, path))
+def test_pages_render_under_the_content_security_policy(browse_deployed, seed_publish_site, path):
+    assert_ran_within_the_policy(browse_deployed(seed_publish_site, path))
 
 
-def test_search_works_under_the_content_security_policy(browse_deployed, publish_site):
-    visit = browse_deployed(publish_site, "/search/")
+def test_search_works_under_the_content_security_policy(browse_deployed, seed_publish_site):
+    visit = browse_deployed(seed_publish_site, "/search/")
     search_for(visit, "Pyongyang")
     assert (
         visit.page.locator(".search-results a")

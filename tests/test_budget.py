@@ -47,7 +47,7 @@ LOADING_ATTRIBUTES = [
 ]
 # Links that load nothing while the page renders: navigation, feeds, the canonical URL.
 LINKS_THAT_LOAD_NOTHING = {"alternate", "canonical", "next", "prev", "author", "license", "me"}
-# Fetched once per site, after the page has rendered, and cached: weighed here, not counted as a request.
+# Fetched once per seed_site, after the page has rendered, and cached: weighed here, not counted as a request.
 ICON_RELS = {"icon", "apple-touch-icon"}
 JAVASCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module"}
 FONT_FILE = re.compile(r"\.(woff2?|ttf|otf|eot)$", re.IGNORECASE)
@@ -84,8 +84,8 @@ class Resource(NamedTuple):
     gzip: int  # bytes, gzipped
 
 
-def read_resource(site, url):
-    path = site.path_for_url(url)
+def read_resource(seed_site, url):
+    path = seed_site.path_for_url(url)
     assert path is not None, f"{url} is not on the site: every resource must come from the same origin"
     assert path.is_file(), f"{url} is loaded but not in the build"
     return path.read_bytes()
@@ -96,22 +96,22 @@ def weigh(kind, url, data):
 
 
 @pytest.fixture(scope="module")
-def budgets(publish_site):
+def budgets(seed_publish_site):
     """For each page: its soup, its stylesheets' text, and the Resource rows of all it loads."""
     measured = {}
     for name, page_url in PAGES.items():
-        rows = [weigh("html", page_url, read_resource(publish_site, page_url))]
+        rows = [weigh("html", page_url, read_resource(seed_publish_site, page_url))]
         stylesheets = []
-        pending = loaded_resources(publish_site.page(page_url), page_url)
+        pending = loaded_resources(seed_publish_site.page(page_url), page_url)
         while pending:
             url, rels = pending.pop(0)
-            data = read_resource(publish_site, url)
+            data = read_resource(seed_publish_site, url)
             kind = "icon" if rels & ICON_RELS else "stylesheet" if url.endswith(".css") else "resource"
             rows.append(weigh(kind, url, data))
             if kind == "stylesheet":
                 stylesheets.append(data.decode("utf-8"))
                 pending += [(found, set()) for found in css_resources(stylesheets[-1], url)]
-        measured[name] = {"soup": publish_site.page(page_url), "stylesheets": stylesheets, "rows": rows}
+        measured[name] = {"soup": seed_publish_site.page(page_url), "stylesheets": stylesheets, "rows": rows}
         print(figures(name, rows))
     return measured
 
@@ -187,6 +187,6 @@ def test_published_stylesheet_is_minified_and_named_by_its_content(budgets):
     assert len(css) < 0.8 * len(STYLESHEET_SOURCE.read_text(encoding="utf-8"))
 
 
-def test_local_stylesheet_stays_readable(site):
-    href = site.page("/").find("link", rel="stylesheet")["href"]
-    assert site.path_for_url(href).read_bytes() == STYLESHEET_SOURCE.read_bytes()
+def test_local_stylesheet_stays_readable(seed_site):
+    href = seed_site.page("/").find("link", rel="stylesheet")["href"]
+    assert seed_site.path_for_url(href).read_bytes() == STYLESHEET_SOURCE.read_bytes()

@@ -20,13 +20,13 @@ def assert_blocks_in_order(soup, seed_blocks):
 
 
 @pytest.mark.parametrize("url", ["/", POST_URL])
-def test_page_shows_seed_blocks_in_order(site, seed_blocks, url):
-    assert_blocks_in_order(site.page(url), seed_blocks)
+def test_page_shows_seed_blocks_in_order(seed_site, seed_blocks, url):
+    assert_blocks_in_order(seed_site.page(url), seed_blocks)
 
 
 @pytest.mark.parametrize("url", ["/", POST_URL])
-def test_post_has_no_code_and_no_backtick(site, url):
-    post = site.page(url).find("article")
+def test_post_has_no_code_and_no_backtick(seed_site, url):
+    post = seed_site.page(url).find("article")
     assert post.find("code") is None
     assert "`" not in post.get_text()
 
@@ -42,11 +42,11 @@ def test_apostrophes_are_stored_typographic():
     assert "country\u2019s" in source and "Japan\u2019s" in source
 
 
-def test_post_date_is_not_before_the_latest_event_it_names(site):
-    time_element = site.page(POST_URL).find("article").find("time")
+def test_post_date_is_not_before_the_latest_event_it_names(seed_site):
+    time_element = seed_site.page(POST_URL).find("article").find("time")
     published = datetime.fromisoformat(time_element["datetime"])
     assert published >= datetime(2019, 8, 22, tzinfo=UTC)
 
 
-def test_post_names_no_author(site):
-    assert site.page(POST_URL).select(".byline a[href*='/author/']") == []
+def test_post_names_no_author(seed_site):
+    assert seed_site.page(POST_URL).select(".byline a[href*='/author/']") == []

@@ -131,13 +131,13 @@ def test_json_feed_follows_the_json_feed_1_1_spec(sample_publish_site):
     assert len({item["id"] for item in feed["items"]}) == len(feed["items"])
 
 
-def test_json_feed_names_no_author_for_a_post_without_one(publish_site):
-    feed = json.loads((publish_site.output / "feed.json").read_text(encoding="utf-8"))
+def test_json_feed_names_no_author_for_a_post_without_one(seed_publish_site):
+    feed = json.loads((seed_publish_site.output / "feed.json").read_text(encoding="utf-8"))
     assert feed["items"] and all("authors" not in item for item in feed["items"])
 
 
-def test_local_build_writes_no_feeds(site):
+def test_local_build_writes_no_feeds(seed_site):
     # Feeds need absolute URLs; the local build has no SITEURL.
-    assert not (site.output / "feeds").exists()
-    assert not (site.output / "feed.json").exists()
-    assert site.page("/").head.find_all("link", rel="alternate") == []
+    assert not (seed_site.output / "feeds").exists()
+    assert not (seed_site.output / "feed.json").exists()
+    assert seed_site.page("/").head.find_all("link", rel="alternate") == []

@@ -9,7 +9,7 @@ import pytest
 
 pytestmark = pytest.mark.validator
 
-BUILDS = ["site", "sample_site", "publish_site", "hostile_site"]
+BUILDS = ["seed_site", "sample_site", "seed_publish_site", "hostile_site"]
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from helpers import PUBLISH_SITEURL, build_site
 # Every address on the site's host, in any file the site serves: pages, feeds, sitemap, robots.txt.
 SITE_HOST_URL = re.compile(r"https?://example\.org[^\s\"'<>&)\\]*")
 SERVED_TEXT_FILES = ("*.html", "*.xml", "*.json", "*.txt", "*.xsl")
-PUBLISH_BUILDS = ["publish_site", "sample_publish_site", "sample_root_site"]
+PUBLISH_BUILDS = ["seed_publish_site", "sample_publish_site", "sample_root_site"]
 # What Pelican replaces in a link to another source file; {|filename|} is an older spelling.
 PLACEHOLDER = re.compile(r"\{\|?(filename|static|attach)\|?\}")
 
@@ -25,7 +25,7 @@ def internal_references(built_site):
             yield path, element["src"], soup
 
 
-@pytest.mark.parametrize("built", ["site", "sample_site", *PUBLISH_BUILDS])
+@pytest.mark.parametrize("built", ["seed_site", "sample_site", *PUBLISH_BUILDS])
 def test_every_internal_link_resolves(request, built):
     built_site = request.getfixturevalue(built)
     broken = []
@@ -69,7 +69,7 @@ def test_publish_build_pages_link_by_absolute_url(request, built):
         assert url.startswith("#") or urlsplit(url).scheme, f"{page}: {url}"
 
 
-@pytest.mark.parametrize("built", ["site", *PUBLISH_BUILDS])
+@pytest.mark.parametrize("built", ["seed_site", *PUBLISH_BUILDS])
 def test_404_page_links_work_from_any_address(request, built):
     # Hosts show 404.html at whatever address was missing, at any depth: a path-relative link would
     # resolve against that address, so every link is root-relative (local build) or absolute.
@@ -81,7 +81,7 @@ def test_404_page_links_work_from_any_address(request, built):
         assert url.startswith(("#", "/")) or urlsplit(url).scheme, url
 
 
-@pytest.mark.parametrize("built", ["site", "sample_site", "publish_site", "hostile_site"])
+@pytest.mark.parametrize("built", ["seed_site", "sample_site", "seed_publish_site", "hostile_site"])
 def test_no_link_placeholder_is_left_in_any_output_file(request, built):
     # content_checks stops the build at a link to a missing file; this catches any other way one survives.
     output = request.getfixturevalue(built).output
@@ -91,8 +91,8 @@ def test_no_link_placeholder_is_left_in_any_output_file(request, built):
             assert not PLACEHOLDER.search(text), f"{path}: {PLACEHOLDER.search(text).group()}"
 
 
-def test_publish_build_links_its_feeds(publish_site):
-    head = publish_site.page(PUBLISH_SITEURL + "/").head
+def test_publish_build_links_its_feeds(seed_publish_site):
+    head = seed_publish_site.page(PUBLISH_SITEURL + "/").head
     feeds = {link["type"]: link["href"] for link in head.find_all("link", rel="alternate")}
     assert feeds == {
         "application/atom+xml": f"{PUBLISH_SITEURL}/feeds/all.atom.xml",
@@ -117,4 +117,4 @@ def test_pagination_of_similar_tags_never_shares_a_file(tmp_path):
     assert len(written) == 12 + 2, "two tag pages were written to the same file"
     assert built.page("/tag/t1/page/12/").find("a", href="/posts/post-1/")
     assert built.page("/tag/t11/page/2/").find("a", href="/posts/post-1/")
-    assert built.warnings == []
+    assert built.notes == []

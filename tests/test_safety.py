@@ -10,7 +10,7 @@ import pytest
 
 from helpers import HOSTILE_CONTENT, front_matter, header_rules, normalise
 
-BUILDS = ["site", "sample_site", "publish_site", "hostile_site"]
+BUILDS = ["seed_site", "sample_site", "seed_publish_site", "hostile_site"]
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
@@ -163,8 +163,8 @@ def test_markdown_links_to_other_sites_get_noopener_and_own_links_do_not(hostile
 
 
 @pytest.fixture(scope="module")
-def headers(site):
-    return header_rules(site.output / "_headers")
+def headers(seed_site):
+    return header_rules(seed_site.output / "_headers")
 
 
 @pytest.fixture(scope="module")
@@ -182,14 +182,14 @@ def test_headers_file_sets_security_and_cache_headers(headers, content_security_
         assert content_security_policy[directive] == ["'none'"]
 
 
-def test_every_theme_file_has_exactly_one_cache_rule(publish_site, headers):
+def test_every_theme_file_has_exactly_one_cache_rule(seed_publish_site, headers):
     cache_rules = {
         pattern: rule["Cache-Control"] for pattern, rule in headers.items() if "Cache-Control" in rule
     }
-    theme_files = [path for path in (publish_site.output / "theme").rglob("*") if path.is_file()]
+    theme_files = [path for path in (seed_publish_site.output / "theme").rglob("*") if path.is_file()]
     assert theme_files
     for path in theme_files:
-        url_path = "/" + path.relative_to(publish_site.output).as_posix()
+        url_path = "/" + path.relative_to(seed_publish_site.output).as_posix()
         matching = [rule for pattern, rule in cache_rules.items() if fnmatch.fnmatch(url_path, pattern)]
         assert len(matching) == 1, f"{url_path}: {matching}"
         if re.fullmatch(r"/theme/css/main\.[0-9a-f]+\.css", url_path):
@@ -228,10 +228,10 @@ def test_pages_load_only_what_the_content_security_policy_allows(request, built,
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)|@import\s+['"]([^'"]+)""")
 
 
-def test_stylesheets_load_nothing_from_another_origin(site):
-    linked = {link["href"] for _, soup in site.pages() for link in soup.select('link[rel="stylesheet"]')}
+def test_stylesheets_load_nothing_from_another_origin(seed_site):
+    linked = {link["href"] for _, soup in seed_site.pages() for link in soup.select('link[rel="stylesheet"]')}
     assert linked
-    for stylesheet in (site.path_for_url(url) for url in linked):
+    for stylesheet in (seed_site.path_for_url(url) for url in linked):
         for match in CSS_URL.finditer(stylesheet.read_text(encoding="utf-8")):
             url = match.group(1) or match.group(2)
             assert is_same_origin(url, ""), f"{stylesheet}: {url}"

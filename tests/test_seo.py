@@ -163,18 +163,18 @@ def test_posts_describe_themselves_as_json_ld_blog_postings(sample_publish_site)
         assert posting["author"] == (authors or posting["publisher"]), path
 
 
-def test_a_post_without_an_author_is_credited_to_the_site(publish_site):
-    posting = blog_posting(publish_site.page(f"{PUBLISH_SITEURL}/posts/military-information-agreement/"))
+def test_a_post_without_an_author_is_credited_to_the_site(seed_publish_site):
+    posting = blog_posting(seed_publish_site.page(f"{PUBLISH_SITEURL}/posts/military-information-agreement/"))
     assert posting["author"] == posting["publisher"]
     assert posting["author"]["@type"] == "Organization"
 
 
-def test_local_build_names_no_absolute_addresses(site):
+def test_local_build_names_no_absolute_addresses(seed_site):
     # With SITEURL "" there is no address to name: no sitemap, robots.txt, canonical link, Open Graph or JSON-LD.
-    assert not (site.output / "sitemap.xml").exists()
-    assert not (site.output / "robots.txt").exists()
-    for path in site.html_files():
-        head = site.page("/" + path.relative_to(site.output).as_posix()).head
+    assert not (seed_site.output / "sitemap.xml").exists()
+    assert not (seed_site.output / "robots.txt").exists()
+    for path in seed_site.html_files():
+        head = seed_site.page("/" + path.relative_to(seed_site.output).as_posix()).head
         assert head.find("link", rel="canonical") is None, path
         assert head.find("meta", property=True) is None, path
         assert head.find("script", type="application/ld+json") is None, path

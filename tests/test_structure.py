@@ -35,7 +35,7 @@ def test_every_template_renders_a_page(sample_site, url):
     assert sample_site.path_for_url(url).is_file()
 
 
-@pytest.mark.parametrize("built", ["site", "sample_site", "publish_site"])
+@pytest.mark.parametrize("built", ["seed_site", "sample_site", "seed_publish_site"])
 def test_every_page_has_lang_one_h1_title_and_description(request, built):
     built_site = request.getfixturevalue(built)
     for path in built_site.html_files():
@@ -49,7 +49,7 @@ def test_every_page_has_lang_one_h1_title_and_description(request, built):
         assert not ENTITY_OR_TAG.search(description["content"]), path
 
 
-@pytest.mark.parametrize("built", ["site", "sample_site"])
+@pytest.mark.parametrize("built", ["seed_site", "sample_site"])
 def test_every_page_is_framed_by_the_site_name_and_subtitle(request, built):
     built_site = request.getfixturevalue(built)
     for path in built_site.html_files():
@@ -106,8 +106,8 @@ def test_dates_are_machine_readable(sample_site):
         assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d", time_element["datetime"])
 
 
-def test_favicon_ico_at_the_root_is_the_one_the_script_draws(site):
+def test_favicon_ico_at_the_root_is_the_one_the_script_draws(seed_site):
     from make_favicon import ICON, ico, png
 
-    served = (site.output / "favicon.ico").read_bytes()
+    served = (seed_site.output / "favicon.ico").read_bytes()
     assert served == ICON.read_bytes() == ico([(size, png(size)) for size in (16, 32)])

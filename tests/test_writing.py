@@ -20,8 +20,8 @@ def png_size(path):
     return struct.unpack(">II", path.read_bytes()[16:24])
 
 
-def test_byline_gives_word_count_and_reading_time(site):
-    page = site.page(REAL_POST)
+def test_byline_gives_word_count_and_reading_time(seed_site):
+    page = seed_site.page(REAL_POST)
     words = len(page.select_one(".post-body").get_text().split())
     byline = " ".join(page.select_one(".byline").get_text().split())
     # 238 words a minute: the mean silent reading rate of English non-fiction (Brysbaert, 2019).
@@ -60,13 +60,13 @@ def stylesheets(soup):
     return [link["href"] for link in soup.select('link[rel="stylesheet"]')]
 
 
-def test_code_is_highlighted_and_only_pages_with_code_load_its_colours(sample_site, site):
+def test_code_is_highlighted_and_only_pages_with_code_load_its_colours(sample_site, seed_site):
     page = sample_site.page(FEATURES_POST)
     assert page.select(".post-body .highlight pre span.k")  # Pygments marked the keywords
     assert page.select_one(".highlight pre")["tabindex"] == "0"  # a wide block scrolls by keyboard too
     assert "/theme/css/code.css" in stylesheets(page)
     assert "/theme/css/code.css" not in stylesheets(sample_site.page("/posts/first-steps/"))
-    assert "/theme/css/code.css" not in stylesheets(site.page("/")) + stylesheets(site.page(REAL_POST))
+    assert "/theme/css/code.css" not in stylesheets(seed_site.page("/")) + stylesheets(seed_site.page(REAL_POST))
 
 
 def test_code_colours_are_what_the_script_writes():
@@ -106,30 +106,30 @@ def test_html_comments_are_notes_that_never_reach_readers(sample_site):
     assert "&lt;!-- not a comment: this is code --&gt;" in html  # a comment inside code is code
 
 
-def test_search_page_explains_itself_without_javascript(site):
-    page = site.page("/search/")
+def test_search_page_explains_itself_without_javascript(seed_site):
+    page = seed_site.page("/search/")
     fallback = page.select_one(".search-fallback")
     assert fallback.find("a", href="/archives/") and "hidden" not in fallback.attrs
     assert "hidden" in page.select_one(".search[data-base-url]").attrs
-    assert (site.output / "pagefind" / "pagefind.js").is_file()
+    assert (seed_site.output / "pagefind" / "pagefind.js").is_file()
 
 
-def test_only_the_search_page_loads_javascript(site):
-    for path in site.html_files():
+def test_only_the_search_page_loads_javascript(seed_site):
+    for path in seed_site.html_files():
         scripts = [
             script.get("src")
-            for script in site.page("/" + path.relative_to(site.output).as_posix()).select("script[src]")
+            for script in seed_site.page("/" + path.relative_to(seed_site.output).as_posix()).select("script[src]")
         ]
-        expected = ["/theme/js/search.js"] if path == site.output / "search" / "index.html" else []
+        expected = ["/theme/js/search.js"] if path == seed_site.output / "search" / "index.html" else []
         assert scripts == expected, path
 
 
-def test_search_indexes_posts_not_listings(site):
-    indexed = [path for path in site.html_files() if "data-pagefind-body" in path.read_text(encoding="utf-8")]
-    assert indexed == [site.path_for_url(REAL_POST)]
+def test_search_indexes_posts_not_listings(seed_site):
+    indexed = [path for path in seed_site.html_files() if "data-pagefind-body" in path.read_text(encoding="utf-8")]
+    assert indexed == [seed_site.path_for_url(REAL_POST)]
 
 
-@pytest.mark.parametrize("built", ["site", "sample_site"])
+@pytest.mark.parametrize("built", ["seed_site", "sample_site"])
 def test_search_index_holds_each_post_and_page_once(request, built):
     built_site = request.getfixturevalue(built)
     marked = [

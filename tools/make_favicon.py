@@ -10,7 +10,7 @@ import struct
 import zlib
 from pathlib import Path
 
-ICON = Path(__file__).resolve().parent.parent / "content" / "extra" / "favicon.ico"
+ICON = Path(__file__).resolve().parent.parent / "theme" / "favicon.ico"
 BLUE = (0x0B, 0x55, 0xB5)
 WHITE = (0xFF, 0xFF, 0xFF)
 SAMPLES = 4  # per pixel side: 16 samples smooth the edges

@@ -1,0 +1,285 @@
+"""Bad input: every problem of every file in one run, one sorted line each naming the file; output/ kept.
+
+Most cases build in this process (build.py, as the tasks do) and read what plugins/problems.py reported;
+the defects site, plain `pelican content` and the tasks run as an author runs them, in a copy of the project.
+"""
+
+import os
+import shutil
+
+import pytest
+
+from bench.run import write_posts
+from build import BuildFailed
+from helpers import ROOT, SEED_CONTENT, SITES, build_site, copy_project, run_in
+from plugins import problems
+
+POST = "Title: A post\nDate: 2024-01-01 09:00\n"
+
+# Each case: the files written into a content folder, and the one line the author reads.
+CASES = {
+    "broken {filename} link": (
+        {"a.md": POST + "\nSee [the other post]({filename}/missing.md).\n"},
+        "content/a.md:4: links to {filename}/missing.md, but content/missing.md does not exist.",
+    ),
+    "relative {filename} link to a missing file": (
+        {"notes/a.md": POST + "\nSee [the other post]({filename}../missing.md).\n"},
+        "content/notes/a.md:4: links to {filename}../missing.md, but content/missing.md does not exist.",
+    ),
+    "link to no page of the site": (
+        {"a.md": POST + "Slug: a\n\nSee [the archive](/archive/).\n"},
+        "content/a.md:5: links to /archive/, which is not on the site (on category/misc/index.html and 2 more).",
+    ),
+    "link to a missing fragment": (
+        {"a.md": POST + "Slug: a\n\nSee [below](#nowhere).\n\n## Somewhere\n"},
+        "content/a.md:5: links to #nowhere, but no element of that page has the id nowhere.",
+    ),
+    "relative image that only its own page can find": (
+        {"a.md": POST + "Slug: a\n\n![A kite](kite.png)\n", "images/kite.png": b""},
+        "content/a.md:5: links to kite.png, which is not on the site (on category/misc/index.html and 2 more): "
+        "link it as {static}/images/kite.png.",
+    ),
+    "no title": (
+        {"a.md": "Date: 2024-01-01\n\nText.\n"},
+        'content/a.md: has no Title: add a "Title:" line to its front matter.',
+    ),
+    "no date": (
+        {"a.md": "Title: A post\n\nText.\n"},
+        'content/a.md: has no Date: add a "Date:" line to its front matter (Date: YYYY-MM-DD HH:MM).',
+    ),
+    "page without a title": (
+        {"pages/about.md": "Summary: One sentence.\n\nText.\n"},
+        'content/pages/about.md: has no Title: add a "Title:" line to its front matter.',
+    ),
+    "reST post without a title or date": (
+        {"a.rst": ":tags: x\n\nText.\n"},
+        "content/a.rst: has no Title and no Date: add a title (a heading above the text) and a :date: field.",
+    ),
+    "HTML file that is not a post": (
+        {"demo/app.html": "<!doctype html><html><body><p>A demo.</p></body></html>\n"},
+        "content/demo/app.html: has no Title and no Date: Pelican reads .html files in the content folder as posts, "
+        'which need a <title> and a <meta name="date">. To publish it as it is, add its folder to STATIC_PATHS, '
+        "ARTICLE_EXCLUDES and PAGE_EXCLUDES.",
+    ),
+    "Jinja template in the content folder": (
+        {"templates/list.html": "<html><head><title>{{ SITENAME }}</title></head><body>{% for a in articles %}{% endfor %}</body></html>"},
+        "content/templates/list.html: has no Date: it looks like a Jinja template, which Pelican reads as a post "
+        "because it ends in .html: to render it, list it in TEMPLATE_PAGES, and add its folder to ARTICLE_EXCLUDES "
+        "and PAGE_EXCLUDES.",
+    ),
+    "unparseable date": (
+        {"a.md": POST.replace("2024-01-01 09:00", "2024-13-45") + "\nText.\n"},
+        'content/a.md:2: has a Date, "2024-13-45", that is not a date: write YYYY-MM-DD HH:MM.',
+    ),
+    "a date in the file name that is not one": (
+        {"2024-02-30-leap.md": "Title: Leap\n\nText.\n"},
+        'content/2024-02-30-leap.md: its file name holds "2024-02-30", which Pelican reads as its date but is not '
+        "a date: rename the file, or give it a Date line.",
+    ),
+    "unknown status": (
+        {"a.md": POST + "Status: publshed\n\nText.\n"},
+        'content/a.md:3: has an unknown Status, "publshed": use one of published, hidden, draft, or leave it out.',
+    ),
+    "image without alt text": (
+        {"a.md": POST + "\n![]({static}/images/photo.png)\n", "images/photo.png": b""},
+        "content/a.md:4: has an image, {static}/images/photo.png, without alt text: "
+        "describe what it shows, as in ![a kite over a field]({static}/images/photo.png).",
+    ),
+    "not UTF-8": (
+        {"a.md": (POST + "\nCaf\xe9.\n").encode("latin-1")},
+        "content/a.md:4: is not UTF-8 (byte 0xe9 on line 4): save it as UTF-8.",
+    ),
+    "two posts at one address": (
+        {"a.md": POST + "Slug: same\n\nA.\n", "b.md": POST + "Slug: same\n\nB.\n"},
+        "content/b.md:3: its page would be written to posts/same/index.html, the place of content/a.md: "
+        "give it another Slug (or set its own save_as).",
+    ),
+    "a page at the address of the theme's own page": (
+        {"pages/search.md": "Title: Search\n\nMy search page.\n"},
+        "content/pages/search.md: its page would be written to search/index.html, the place of the theme's "
+        "search page: give it another Slug (or set its own save_as).",
+    ),
+    "a template the theme lacks": (
+        {"a.md": POST + "Template: 100days\n\nText.\n"},
+        'content/a.md:3: asks for Template "100days", but the theme has no 100days.html (in {templates}): '
+        "add it, or remove the Template line.",
+    ),
+}
+
+
+def write_content(folder, files):
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def in_a_project(tmp_path, monkeypatch):
+    """A folder like the project's: paths are reported relative to it, as "content/a.md"."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "content").mkdir()
+    return tmp_path
+
+
+def lines_reported(project, files):
+    write_content(project / "content", files)
+    with pytest.raises(BuildFailed):
+        build_site(project / "output", PATH=str(project / "content"))
+    return [str(problem) for problem in problems.last_report if not problem.note]
+
+
+@pytest.mark.parametrize(("files", "line"), CASES.values(), ids=CASES.keys())
+def test_each_problem_is_one_line_naming_the_file(in_a_project, files, line):
+    templates = problems.shown(ROOT / "theme" / "templates")  # as seen from where the build runs
+    assert lines_reported(in_a_project, files) == [line.replace("{templates}", templates)]
+    assert not (in_a_project / "output").exists()
+
+
+def test_a_file_no_reader_reads_is_a_note_and_fails_nothing(in_a_project):
+    write_content(in_a_project / "content", {"a.md": POST + "\nText.\n", "notebooks/analysis.ipynb": "{}"})
+    built = build_site(in_a_project / "output", PATH=str(in_a_project / "content"))
+    assert built.notes == [
+        "content/notebooks/analysis.ipynb: note: is not on the site: no reader reads .ipynb files. "
+        "To publish it, add a plugin that reads it; to copy it as it is, add its folder to STATIC_PATHS."
+    ]
+
+
+def test_feeds_without_a_site_address_are_a_problem(in_a_project):
+    write_content(in_a_project / "content", {"a.md": POST + "\nText.\n"})
+    with pytest.raises(BuildFailed):
+        build_site(in_a_project / "output", "publishconf.py", SITEURL="", PATH=str(in_a_project / "content"))
+    [problem] = problems.last_report
+    assert str(problem).startswith("SITEURL is empty, but FEED_ALL_ATOM, FEED_ALL_RSS, CATEGORY_FEED_ATOM")
+
+
+DEFECTS = SITES / "defects" / "content"
+# Ten defects in seven files (tests/sites/defects/content), as the author reads them, sorted by file and line.
+DEFECT_LINES = [
+    'content/a.md: has no Title: add a "Title:" line to its front matter.',
+    "content/a.md:5: has an image, https://example.com/kite.png, without alt text: describe what it shows, "
+    "as in ![a kite over a field](https://example.com/kite.png).",
+    'content/b.md:2: has a Date, "2024-13-45", that is not a date: write YYYY-MM-DD HH:MM.',
+    "content/b.md:4: links to {filename}/missing.md, but content/missing.md does not exist.",
+    'content/c.md:3: has an unknown Status, "publshed": use one of published, hidden, draft, or leave it out.',
+    "content/d.md:5: links to /posts/nowhere/, which is not on the site (on category/misc/index.html and 2 more).",
+    "content/e.md:3: its page would be written to posts/taken/index.html, the place of content/d.md: "
+    "give it another Slug (or set its own save_as).",
+    'content/f.md:3: asks for Template "gallery", but the theme has no gallery.html (in theme/templates): '
+    "add it, or remove the Template line.",
+    "content/f.md:5: is not UTF-8 (byte 0xe9 on line 5): save it as UTF-8.",
+    "content/pages/search.md: its page would be written to search/index.html, the place of the theme's search "
+    "page: give it another Slug (or set its own save_as).",
+]
+
+
+@pytest.fixture
+def defects_project(tmp_path):
+    project = copy_project(tmp_path / "project")
+    shutil.rmtree(project / "content")
+    shutil.copytree(DEFECTS, project / "content")
+    return project
+
+
+def test_ten_defects_in_seven_files_are_ten_sorted_lines_the_same_in_every_run(defects_project):
+    # Pelican collects files in a set, whose order changes with the hash seed: the report must not.
+    runs = [run_in(defects_project, "-m", "invoke", "build", PYTHONHASHSEED=seed) for seed in ("1", "2")]
+    for result in runs:
+        assert result.returncode == 1
+        assert result.stderr.splitlines() == [
+            *DEFECT_LINES,
+            "10 problems in 7 files.",
+            "Build failed: output/ is unchanged.",
+        ]
+        assert "Traceback" not in result.stdout + result.stderr
+    assert not (defects_project / "output").exists()
+
+
+def test_plain_pelican_prints_the_same_lines_without_a_traceback(defects_project):
+    result = run_in(defects_project, "-m", "pelican", "content")
+    assert result.returncode == 1
+    printed = result.stderr.splitlines()
+    assert printed[-11:] == [*DEFECT_LINES, "10 problems in 7 files."]
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of the project whose content is the seed post."""
+    project = copy_project(tmp_path / "project")
+    shutil.rmtree(project / "content")
+    shutil.copytree(SEED_CONTENT, project / "content")
+    return project
+
+
+def output_files(output):
+    return {
+        path.relative_to(output): path.read_bytes() for path in sorted(output.rglob("*")) if path.is_file()
+    }
+
+
+@pytest.mark.parametrize("task", ["build", "preview"])
+def test_failed_build_leaves_the_previous_output_untouched(project, task):
+    assert run_in(project, "-m", "invoke", task).returncode == 0
+    output = project / "output"
+    before = output_files(output)
+    assert (output / "posts" / "military-information-agreement" / "index.html").is_file()
+
+    # A post that changes, and a template that fails only once post pages have been written.
+    (project / "content" / "new.md").write_text(POST + "Tags: t1\n\nNew.\n", encoding="utf-8")
+    (project / "theme" / "templates" / "tag.html").write_text("{{ tag.no_such_field.name }}", encoding="utf-8")
+    result = run_in(project, "-m", "invoke", task)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "theme/templates/tag.html:1: UndefinedError: 'pelican.urlwrappers.Tag object' has no attribute 'no_such_field'",
+        "Build failed: output/ is unchanged.",
+    ]
+    assert output_files(output) == before
+    assert list(project.glob(".staging-*")) == []
+
+
+def test_a_build_failing_while_the_search_index_is_written_leaves_nothing_behind(project):
+    # Pagefind indexes the posts while Pelican writes the listings. With 300 posts it is still at work when
+    # the tag pages fail: nothing of it may be left in the staging folder as that is removed.
+    write_posts(project / "content", 300)
+    (project / "theme" / "templates" / "tag.html").write_text("{{ tag.no_such_field.name }}", encoding="utf-8")
+    result = run_in(project, "-m", "invoke", "build")
+    assert result.returncode == 1
+    assert result.stderr.startswith("theme/templates/tag.html:1: UndefinedError: ")
+    assert list(project.glob(".staging-*")) == []
+    assert not (project / "output").exists()
+
+
+def test_publish_never_sends_a_half_built_site(project, tmp_path):
+    target = tmp_path / "deployed"
+    target.mkdir()
+    (project / "content" / "bad.md").write_text("Title: Bad\n\nNo date.\n", encoding="utf-8")
+    result = run_in(project, "-m", "invoke", "publish", PUBLISH_TARGET=str(target), SITEURL="https://example.org")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0].startswith("content/bad.md: has no Date")
+    assert list(target.iterdir()) == []
+
+
+@pytest.mark.parametrize("task", ["build", "preview", "clean"])
+def test_tasks_keep_what_a_deploy_target_keeps_in_output(project, task):
+    output = project / "output"
+    (output / ".git").mkdir(parents=True)
+    (output / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (output / "CNAME").write_text("blog.example.org\n")
+    (output / "old-page.html").write_text("from a post since deleted")
+
+    assert run_in(project, "-m", "invoke", task).returncode == 0
+    assert (output / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert (output / "CNAME").read_text() == "blog.example.org\n"
+    assert not (output / "old-page.html").exists()
+    assert (output / "index.html").is_file() == (task != "clean")
+
+
+def test_nothing_is_reported_for_a_site_without_problems(in_a_project):
+    write_content(in_a_project / "content", {"a.md": POST + "\nText.\n"})
+    build_site(in_a_project / "output", PATH=str(in_a_project / "content"))
+    assert problems.last_report == []
+    assert os.listdir(in_a_project) == ["content", "output"]
