@@ -33,8 +33,7 @@ PLUGINS = [
     "plugins.navigation",  # the pages the menu lists, and the theme's own pages' addresses
     "plugins.neighbours",  # each post's older and newer post
     "plugins.reading_time",  # word count and reading time for the byline
-    "plugins.json_feed",  # feed.json (FEED_ALL_JSON)
-    "plugins.feed_stylesheet",  # the XSL stylesheet Atom feeds name (FEED_STYLESHEET)
+    "plugins.feeds",  # Atom and RSS completed, and feed.json (FEED_ALL_JSON)
     "plugins.sitemap",  # sitemap.xml and robots.txt (SITEMAP_SAVE_AS)
     "plugins.search_index",  # Pagefind's search index (SEARCH_INDEX)
     "plugins.theme_files",  # the stylesheet (minified and content-hashed when publishing) and /favicon.ico
@@ -133,13 +132,13 @@ CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
-FEED_ALL_JSON = None  # plugins/json_feed.py
+FEED_ALL_JSON = None  # plugins/feeds.py
 SITEMAP_SAVE_AS = None  # plugins/sitemap.py, which writes robots.txt beside it
 HEADERS_SAVE_AS = None  # plugins/security_headers.py: _headers for Netlify and Cloudflare Pages
 REDIRECTS_SAVE_AS = None  # plugins/redirects.py: _redirects, for hosts that read one
 # RSS carries whole posts, as Atom does, not just their summaries.
 RSS_FEED_SUMMARY_ONLY = False
-# The theme's XSL stylesheet, which Atom feeds name so browsers show them as a page (plugins/feed_stylesheet.py).
+# The theme's XSL stylesheet, which Atom feeds name so browsers show them as a page (plugins/feeds.py).
 FEED_STYLESHEET = "theme/feed.xsl"
 
 # Drafts (`Status: draft`) are built, listed on the home page and labelled here; publishconf.py hides them.

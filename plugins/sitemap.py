@@ -29,11 +29,12 @@ def last_modified(content):
     return max(dates) if dates else None
 
 
-def versions(content, siteurl):
-    """(language, URL) of a post or page and its translations; none for a listing or a single language."""
-    if len(content) != 1 or not getattr(content[0], "translations", None):
+def versions(context, siteurl):
+    """(language, URL) of a post's or page's own page and its translations; none for a listing."""
+    item = context.get("article") or context.get("page")
+    if not getattr(item, "translations", None):
         return []
-    return sorted((item.lang, f"{siteurl}/{item.url}") for item in [content[0], *content[0].translations])
+    return sorted((version.lang, f"{siteurl}/{version.url}") for version in [item, *item.translations])
 
 
 def note_page(path, context):
@@ -41,7 +42,7 @@ def note_page(path, context):
         return
     if public.is_indexed(context):
         content = public.shown_content(context)
-        listed_pages[context["output_file"]] = (last_modified(content), versions(content, context["SITEURL"]))
+        listed_pages[context["output_file"]] = (last_modified(content), versions(context, context["SITEURL"]))
 
 
 def page_url(siteurl, output_file):

@@ -110,7 +110,9 @@ def moved_in_publish_sites(tmp_path_factory):
     """The moved-in blog with the publish settings, under a subpath, under each URL scheme: {scheme: site}."""
     content = MOVED_IN / "content"
     return {
-        scheme: publish_build(tmp_path_factory, f"moved-in-publish-{scheme}", content, **moved_in_overrides(scheme))
+        scheme: publish_build(
+            tmp_path_factory, f"moved-in-publish-{scheme}", content, **moved_in_overrides(scheme)
+        )
         for scheme in URL_SCHEMES
     }
 

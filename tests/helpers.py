@@ -1,11 +1,13 @@
 """Building a site in process, and reading its pages the way a reader sees them."""
 
+import gzip
+import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -24,7 +26,16 @@ MOVED_IN = SITES / "moved_in"  # a blog written for another theme and Pelican's 
 STATUSES_CONTENT = SITES / "statuses" / "content"  # a published, a hidden and a draft post and page
 PUBLISH_SITEURL = "https://example.org/blog"
 PUBLISH_ROOT_SITEURL = "https://example.org"
-PROJECT_FILES = ["content", "theme", "plugins", "pelicanconf.py", "publishconf.py", "tasks.py", "build.py", "Makefile"]
+PROJECT_FILES = [
+    "content",
+    "theme",
+    "plugins",
+    "pelicanconf.py",
+    "publishconf.py",
+    "tasks.py",
+    "build.py",
+    "Makefile",
+]
 
 # The URL settings authors bring: this project's own (none to change), Pelican's defaults, and a blog under
 # blog/ with dates in its addresses and pages named by their path in the content folder.
@@ -33,7 +44,7 @@ URL_SCHEMES = {
     "pelican": {
         name: value
         for name, value in DEFAULT_CONFIG.items()
-        if name.endswith(("_URL", "_SAVE_AS")) and name != "SITEURL" or name == "PAGINATION_PATTERNS"
+        if (name.endswith(("_URL", "_SAVE_AS")) and name != "SITEURL") or name == "PAGINATION_PATTERNS"
     },
     "dated": {
         "ARTICLE_URL": "blog/{date:%Y}/{date:%m}/{slug}/",
@@ -89,12 +100,53 @@ class BuiltSite(Built):
         """The page at a site URL, parsed."""
         return BeautifulSoup(self.path_for_url(url).read_text(encoding="utf-8"), "html.parser")
 
+    def url_of(self, path):
+        """The site URL a page file is served at: posts/x/index.html at SITEURL/posts/x/."""
+        return f"{self.settings['SITEURL']}/{path.relative_to(self.output).as_posix().removesuffix('index.html')}"
+
+    def broken_links(self):
+        """(page, link) for every href and src on the site's pages that leads to no file, or no #fragment.
+
+        A second opinion on plugins/site_checks.py, which fails the build on the same, written apart from it."""
+        broken, checked = [], 0
+        soups = {path: self.page(self.url_of(path)) for path in self.html_files()}
+        for path, soup in soups.items():
+            for element in soup.find_all(href=True) + soup.find_all(src=True):
+                link = element.get("href") or element["src"]
+                target = self.path_for_url(urljoin(self.url_of(path), link))
+                if target is None:
+                    continue  # another site
+                checked += 1
+                fragment = urlsplit(link).fragment
+                if not (target.is_file() or (target / "index.html").is_file()) or (
+                    fragment and target in soups and not soups[target].find(id=fragment)
+                ):
+                    broken.append((path.relative_to(self.output), link))
+        assert checked > 0, "no internal link at all"
+        return broken
+
 
 def build_site(output, settings_file="pelicanconf.py", **overrides):
     """Build with a settings file of this project, without Pelican's content cache, as tests must."""
     overrides = {"CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False, **overrides}
     built = build(ROOT / settings_file, output=output, **overrides)
     return BuiltSite(built.output, built.settings, built.notes)
+
+
+def fixture_sites(request, name):
+    """The built sites of a fixture: one site, or each of a fixture's {name: site}."""
+    sites = request.getfixturevalue(name)
+    return list(sites.values()) if isinstance(sites, dict) else [sites]
+
+
+def indexed_urls(site):
+    """The addresses, relative to the site's root, of the pages in the site's search index."""
+    urls = []
+    for fragment in sorted((site.output / "pagefind" / "fragment").iterdir()):
+        # Each page's record: gzipped JSON after Pagefind's own prefix.
+        record = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        urls.append(json.loads(record)["url"])
+    return sorted(urls)
 
 
 TYPOGRAPHY = str.maketrans(

@@ -62,7 +62,9 @@ CASES = {
         "ARTICLE_EXCLUDES and PAGE_EXCLUDES.",
     ),
     "Jinja template in the content folder": (
-        {"templates/list.html": "<html><head><title>{{ SITENAME }}</title></head><body>{% for a in articles %}{% endfor %}</body></html>"},
+        {
+            "templates/list.html": "<html><head><title>{{ SITENAME }}</title></head><body>{% for a in articles %}{% endfor %}</body></html>"
+        },
         "content/templates/list.html: has no Date: it looks like a Jinja template, which Pelican reads as a post "
         "because it ends in .html: to render it, list it in TEMPLATE_PAGES, and add its folder to ARTICLE_EXCLUDES "
         "and PAGE_EXCLUDES.",
@@ -152,8 +154,11 @@ def test_feeds_without_a_site_address_are_a_problem(in_a_project):
     write_content(in_a_project / "content", {"a.md": POST + "\nText.\n"})
     with pytest.raises(BuildFailed):
         build_site(in_a_project / "output", "publishconf.py", SITEURL="", PATH=str(in_a_project / "content"))
-    [problem] = problems.last_report
-    assert str(problem).startswith("SITEURL is empty, but FEED_ALL_ATOM, FEED_ALL_RSS, CATEGORY_FEED_ATOM")
+    assert [str(problem) for problem in problems.last_report] == [
+        "SITEURL is empty, but FEED_ALL_ATOM, FEED_ALL_RSS, CATEGORY_FEED_ATOM, TAG_FEED_ATOM, FEED_ALL_JSON, "
+        "SITEMAP_SAVE_AS need the site's address: set SITEURL, as in "
+        "SITEURL=https://example.org/blog pelican content -s publishconf.py."
+    ]
 
 
 DEFECTS = SITES / "defects" / "content"
@@ -230,7 +235,9 @@ def test_failed_build_leaves_the_previous_output_untouched(project, task):
 
     # A post that changes, and a template that fails only once post pages have been written.
     (project / "content" / "new.md").write_text(POST + "Tags: t1\n\nNew.\n", encoding="utf-8")
-    (project / "theme" / "templates" / "tag.html").write_text("{{ tag.no_such_field.name }}", encoding="utf-8")
+    (project / "theme" / "templates" / "tag.html").write_text(
+        "{{ tag.no_such_field.name }}", encoding="utf-8"
+    )
     result = run_in(project, "-m", "invoke", task)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [
@@ -245,7 +252,9 @@ def test_a_build_failing_while_the_search_index_is_written_leaves_nothing_behind
     # Pagefind indexes the posts while Pelican writes the listings. With 300 posts it is still at work when
     # the tag pages fail: nothing of it may be left in the staging folder as that is removed.
     write_posts(project / "content", 300)
-    (project / "theme" / "templates" / "tag.html").write_text("{{ tag.no_such_field.name }}", encoding="utf-8")
+    (project / "theme" / "templates" / "tag.html").write_text(
+        "{{ tag.no_such_field.name }}", encoding="utf-8"
+    )
     result = run_in(project, "-m", "invoke", "build")
     assert result.returncode == 1
     assert result.stderr.startswith("theme/templates/tag.html:1: UndefinedError: ")
@@ -257,7 +266,9 @@ def test_publish_never_sends_a_half_built_site(project, tmp_path):
     target = tmp_path / "deployed"
     target.mkdir()
     (project / "content" / "bad.md").write_text("Title: Bad\n\nNo date.\n", encoding="utf-8")
-    result = run_in(project, "-m", "invoke", "publish", PUBLISH_TARGET=str(target), SITEURL="https://example.org")
+    result = run_in(
+        project, "-m", "invoke", "publish", PUBLISH_TARGET=str(target), SITEURL="https://example.org"
+    )
     assert result.returncode == 1
     assert result.stderr.splitlines()[0].startswith("content/bad.md: has no Date")
     assert list(target.iterdir()) == []

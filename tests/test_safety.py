@@ -6,7 +6,9 @@ import re
 import xml.etree.ElementTree as ElementTree
 from urllib.parse import urlsplit
 
+import markdown
 import pytest
+from bs4 import BeautifulSoup
 
 from helpers import HOSTILE_CONTENT, front_matter, header_rules, normalise
 
@@ -15,6 +17,11 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 HOSTILE_POSTS = {path.stem: front_matter(path) for path in HOSTILE_CONTENT.glob("*.md")}
+
+
+def markdown_text(source):
+    """The text a Markdown field shows once rendered, as normalise() folds it."""
+    return normalise(BeautifulSoup(markdown.markdown(source), "html.parser").get_text())
 
 
 def text(element):
@@ -47,7 +54,9 @@ def test_hostile_metadata_is_shown_as_typed(hostile_site, slug):
     assert text(page.h1) == source["title"]
     assert normalise(page.title.get_text()).startswith(source["title"] + " · ")
     assert text(page.select_one(".post-subtitle")) == source["subtitle"]
-    assert normalise(page.find("meta", attrs={"name": "description"})["content"]) == source["summary"]
+    assert normalise(page.find("meta", attrs={"name": "description"})["content"]) == markdown_text(
+        source["summary"]
+    )
     byline = [text(link) for link in page.select(".byline a")]
     assert byline == [source["author"], source["category"]]
     assert [text(tag) for tag in page.select(".tag-list a")] == source["tags"].split(", ")
@@ -55,9 +64,10 @@ def test_hostile_metadata_is_shown_as_typed(hostile_site, slug):
     assert source["title"] in [text(link) for link in archives.select(".post-list a")]
 
 
-def test_hostile_summaries_are_shown_as_typed_in_listings(hostile_site):
+def test_hostile_summaries_are_rendered_as_markdown_in_listings(hostile_site):
+    # A Summary is Markdown, as the body is; the hostile markup sits in the fields that are plain text.
     shown = {text(summary) for _, soup in hostile_site.pages() for summary in soup.select(".summary")}
-    assert shown == {post["summary"] for post in HOSTILE_POSTS.values()}
+    assert shown == {markdown_text(post["summary"]) for post in HOSTILE_POSTS.values()}
 
 
 def test_hostile_page_title_and_summary_are_shown_as_typed(hostile_site):
@@ -66,7 +76,9 @@ def test_hostile_page_title_and_summary_are_shown_as_typed(hostile_site):
     [menu_link] = [link for link in home.select("nav a") if text(link) == source["title"]]
     page = hostile_site.page(menu_link["href"])
     assert text(page.h1) == source["title"]
-    assert normalise(page.find("meta", attrs={"name": "description"})["content"]) == source["summary"]
+    assert normalise(page.find("meta", attrs={"name": "description"})["content"]) == markdown_text(
+        source["summary"]
+    )
 
 
 def feed_entries(path):
@@ -135,31 +147,6 @@ def test_nothing_loads_from_another_origin(request, built):
                 loaded += 1
                 assert is_same_origin(url, site_origin(built_site)), f"{path}: {url}"
     assert loaded > 0
-
-
-@pytest.mark.parametrize("built", BUILDS)
-def test_links_to_other_sites_have_rel_noopener(request, built):
-    built_site = request.getfixturevalue(built)
-    external = [
-        (path, link)
-        for path, soup in built_site.pages()
-        for link in soup.find_all("a", href=True)
-        if not is_same_origin(link["href"], site_origin(built_site))
-    ]
-    assert external, "no external link to check"
-    for path, link in external:
-        assert "noopener" in link.get("rel", []), f"{path}: {link}"
-
-
-def test_markdown_links_to_other_sites_get_noopener_and_own_links_do_not(hostile_site):
-    body = hostile_site.page(f"{hostile_site.settings['SITEURL']}/posts/markup-in-every-field/").select_one(
-        ".post-body"
-    )
-    links = {link["href"]: link.get("rel") for link in body.find_all("a")}
-    assert links == {
-        "https://example.com/page?a=1&b=2": ["noopener"],
-        f"{hostile_site.settings['SITEURL']}/posts/long-and-emoji/": None,
-    }
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from helpers import PUBLISH_SITEURL, SAMPLE_CONTENT, build_site, normalise
+from helpers import PUBLISH_SITEURL, normalise
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -178,10 +178,3 @@ def test_local_build_names_no_absolute_addresses(seed_site):
         assert head.find("link", rel="canonical") is None, path
         assert head.find("meta", property=True) is None, path
         assert head.find("script", type="application/ld+json") is None, path
-
-
-@pytest.mark.parametrize("setting", [{"FEED_ALL_JSON": "feed.json"}, {"SITEMAP_SAVE_AS": "sitemap.xml"}])
-def test_absolute_outputs_without_a_siteurl_fail_clearly(tmp_path, setting):
-    name = next(iter(setting))
-    with pytest.raises(ValueError, match=f"{name} .*SITEURL"):
-        build_site(tmp_path, PATH=str(SAMPLE_CONTENT), **setting)

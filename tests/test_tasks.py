@@ -53,19 +53,28 @@ def read(path):
 def test_new_post_writes_a_draft_dated_now_in_the_sites_time_zone(project):
     # A time zone far from the machine's: UTC+14, a different day from UTC for ten hours of every day.
     settings = project / "pelicanconf.py"
-    settings.write_text(read(settings).replace('TIMEZONE = "Europe/London"', 'TIMEZONE = "Pacific/Kiritimati"'))
+    settings.write_text(
+        read(settings).replace('TIMEZONE = "Europe/London"', 'TIMEZONE = "Pacific/Kiritimati"')
+    )
     before = datetime.now(ZoneInfo("Pacific/Kiritimati")).replace(second=0, microsecond=0)
     result = invoke(project, "new-post", "Seoul & Tokyo: “Talks” Resume", "--tags", "South Korea, AWS")
     after = datetime.now(ZoneInfo("Pacific/Kiritimati"))
     assert result.returncode == 0, result.stderr
     fields = front_matter(project / "content" / "seoul-tokyo-talks-resume.md")
     assert fields["status"] == "draft" and fields["tags"] == "South Korea, AWS"
-    written = datetime.strptime(fields["date"], "%Y-%m-%d %H:%M").replace(tzinfo=ZoneInfo("Pacific/Kiritimati"))
+    written = datetime.strptime(fields["date"], "%Y-%m-%d %H:%M").replace(
+        tzinfo=ZoneInfo("Pacific/Kiritimati")
+    )
     assert before <= written <= after
 
 
 def test_a_new_post_builds_with_its_guide_and_its_tags_and_category_have_pages(project):
-    assert invoke(project, "new-post", "A first draft", "--tags", "Brand New Tag", "--category", "Fresh").returncode == 0
+    assert (
+        invoke(
+            project, "new-post", "A first draft", "--tags", "Brand New Tag", "--category", "Fresh"
+        ).returncode
+        == 0
+    )
     result = invoke(project, "build")
     assert result.returncode == 0, result.stderr
     output = project / "output"
@@ -102,7 +111,12 @@ def run_without(project, variable, *arguments, **environment):
     """Run a task in the project without one environment variable, and with others."""
     env = {key: value for key, value in os.environ.items() if key != variable} | environment
     return subprocess.run(
-        [sys.executable, "-m", "invoke", *arguments], cwd=project, capture_output=True, text=True, env=env, timeout=300
+        [sys.executable, "-m", "invoke", *arguments],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
     )
 
 
@@ -139,10 +153,17 @@ def test_publish_without_rsync_fails_before_building(project, tmp_path):
     bin_folder.mkdir()
     (bin_folder / "python").symlink_to(sys.executable)
     result = run_without(
-        project, "PATH", "publish", PATH=str(bin_folder), SITEURL=PUBLISH_SITEURL, PUBLISH_TARGET=str(tmp_path / "to")
+        project,
+        "PATH",
+        "publish",
+        PATH=str(bin_folder),
+        SITEURL=PUBLISH_SITEURL,
+        PUBLISH_TARGET=str(tmp_path / "to"),
     )
     assert result.returncode == 2
-    assert result.stderr.strip() == "rsync is not installed, and publish copies the site with it: install rsync."
+    assert (
+        result.stderr.strip() == "rsync is not installed, and publish copies the site with it: install rsync."
+    )
     assert not (project / "output").exists()
 
 
@@ -150,7 +171,10 @@ def test_gh_pages_without_its_git_remote_fails_before_building(project):
     subprocess.run(["git", "init", "-q"], cwd=project, check=True)
     result = run_without(project, "GITHUB_PAGES_REMOTE", "gh-pages", SITEURL=PUBLISH_SITEURL)
     assert result.returncode == 2
-    assert result.stderr.strip() == 'No git remote "origin": add it, or set GITHUB_PAGES_REMOTE to the one to push to.'
+    assert (
+        result.stderr.strip()
+        == 'No git remote "origin": add it, or set GITHUB_PAGES_REMOTE to the one to push to.'
+    )
     assert not (project / "output").exists()
 
 
@@ -221,7 +245,9 @@ def test_cached_build_shows_an_edited_post(project, cached):
     cached(fresh=True)
     post = project / "content" / "post.md"
     post.write_text(read(post).replace("Quoted", "Edited"), encoding="utf-8")
-    later = post.stat().st_mtime + 60  # a later time stamp, however fast the test runs: the cache compares them
+    later = (
+        post.stat().st_mtime + 60
+    )  # a later time stamp, however fast the test runs: the cache compares them
     os.utime(post, (later, later))
     cached()
     assert post_title(project) == "\u201cEdited\u201d title"

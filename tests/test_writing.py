@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from plugins import search_index
 from helpers import build_site
+from plugins import search_index
 from plugins.search_index import SearchIndexError
 
 FEATURES_POST = "/posts/code-contents-and-pictures/"
@@ -66,7 +66,9 @@ def test_code_is_highlighted_and_only_pages_with_code_load_its_colours(sample_si
     assert page.select_one(".highlight pre")["tabindex"] == "0"  # a wide block scrolls by keyboard too
     assert "/theme/css/code.css" in stylesheets(page)
     assert "/theme/css/code.css" not in stylesheets(sample_site.page("/posts/first-steps/"))
-    assert "/theme/css/code.css" not in stylesheets(seed_site.page("/")) + stylesheets(seed_site.page(REAL_POST))
+    assert "/theme/css/code.css" not in stylesheets(seed_site.page("/")) + stylesheets(
+        seed_site.page(REAL_POST)
+    )
 
 
 def test_code_colours_are_what_the_script_writes():
@@ -110,7 +112,7 @@ def test_search_page_explains_itself_without_javascript(seed_site):
     page = seed_site.page("/search/")
     fallback = page.select_one(".search-fallback")
     assert fallback.find("a", href="/archives/") and "hidden" not in fallback.attrs
-    assert "hidden" in page.select_one(".search[data-base-url]").attrs
+    assert "hidden" in page.select_one(".search[data-pagefind]").attrs
     assert (seed_site.output / "pagefind" / "pagefind.js").is_file()
 
 
@@ -118,14 +120,18 @@ def test_only_the_search_page_loads_javascript(seed_site):
     for path in seed_site.html_files():
         scripts = [
             script.get("src")
-            for script in seed_site.page("/" + path.relative_to(seed_site.output).as_posix()).select("script[src]")
+            for script in seed_site.page("/" + path.relative_to(seed_site.output).as_posix()).select(
+                "script[src]"
+            )
         ]
         expected = ["/theme/js/search.js"] if path == seed_site.output / "search" / "index.html" else []
         assert scripts == expected, path
 
 
 def test_search_indexes_posts_not_listings(seed_site):
-    indexed = [path for path in seed_site.html_files() if "data-pagefind-body" in path.read_text(encoding="utf-8")]
+    indexed = [
+        path for path in seed_site.html_files() if "data-pagefind-body" in path.read_text(encoding="utf-8")
+    ]
     assert indexed == [seed_site.path_for_url(REAL_POST)]
 
 

@@ -2,14 +2,16 @@
 // archives; this script swaps that for a search box whose results appear as the reader types.
 // Pagefind's index was built with the site (plugins/search_index.py) and is fetched in pieces on demand.
 
-const form = document.querySelector(".search[data-base-url]");
+const form = document.querySelector(".search[data-pagefind]");
 const input = form.querySelector("input");
 const status = form.querySelector(".search-status");
 const results = form.querySelector(".search-results");
-// The site's root ("/" locally, "/blog/" under a subpath): Pagefind's result URLs are relative to it.
-const siteRoot = new URL(form.dataset.baseUrl, location.href);
+// Pagefind's script, in pagefind/ at the site's root ("/" locally, "/blog/" under a subpath): the
+// result URLs it gives are relative to that root.
+const script = new URL(form.dataset.pagefind, location.href);
+const siteRoot = new URL("..", script);
 
-const pagefind = await import(new URL("pagefind/pagefind.js", siteRoot).href);
+const pagefind = await import(script.href);
 await pagefind.options({ baseUrl: siteRoot.pathname });
 
 function resultItem(result) {
