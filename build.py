@@ -77,7 +77,9 @@ def run_pelican(settings, output):
         where = where_in_a_template(error)
         # A critical record makes plugins/problems.py print what it found before the build stopped.
         logger.critical("the build stopped at %s", where or type(error).__name__)
-        raise BuildFailed(f"{where}{type(error).__name__}: {error}\nBuild failed: {shown(output)}/ is unchanged.") from None
+        raise BuildFailed(
+            f"{where}{type(error).__name__}: {error}\nBuild failed: {shown(output)}/ is unchanged."
+        ) from None
     return last_notes()
 
 

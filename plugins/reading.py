@@ -491,13 +491,18 @@ def how_to_add(content, fields):
 
 
 def describe(content):
-    """One line for search results and link previews: the Summary, else the Subtitle, else the text."""
+    """One line for search results and link previews: the Summary, else the Subtitle, else the text's start."""
     if content.metadata.get("summary"):
         return plain_text(content.metadata["summary"])
     if getattr(content, "subtitle", ""):
         return plain_text(content.subtitle)
     first = FIRST_PARAGRAPH.search(content._content or "")
-    text = plain_text(first.group(1) if first else content._content)
+    # A post of pictures alone, say, has no text to begin with: then its title says what it is.
+    text = (
+        plain_text(first.group(1) if first else "")
+        or plain_text(content._content)
+        or plain_text(content.title)
+    )
     if len(text) <= DESCRIPTION_LENGTH:
         return text
     return text[: DESCRIPTION_LENGTH - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"

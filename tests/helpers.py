@@ -209,6 +209,15 @@ def copy_project(destination):
     return destination
 
 
+def copy_repository(destination):
+    """The whole repository, as a fresh clone has it: tests, tools and settings with the sources."""
+    ignored = shutil.ignore_patterns(
+        ".git", ".venv", "output", "cache", ".staging-*", "__pycache__", ".*_cache", "test-artifacts"
+    )
+    shutil.copytree(ROOT, destination, ignore=ignored)
+    return destination
+
+
 def run_in(project, *command, **environment):
     """Run `python COMMAND…` in a project folder, as an author would, and return what it printed."""
     return subprocess.run(

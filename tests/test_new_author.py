@@ -1,0 +1,114 @@
+"""An author's first posts never break the tests: the proof, run as a new author would in a copy of the project.
+
+The copy gets posts of every kind (code, an image, a table, footnotes, reST, a title in Korean, new
+tags, a draft from `invoke new-post`, two hundred generated posts) and runs the README's test command,
+quickly (`invoke test --quick`: the checks that need no browser or Java): it passes. With one real
+defect, a link to a file that is not there, it fails and names the file.
+"""
+
+import os
+import shutil
+
+import pytest
+
+from bench.run import write_posts
+from helpers import SAMPLE_CONTENT, copy_repository, run_in
+
+# Set in the copy's own run, so that it does not copy the project again.
+NESTED = "OUR_BLOG_NESTED_TEST_RUN"
+
+POSTS = {
+    "code-and-a-table.md": """Title: Code, a table and a footnote
+Date: 2025-02-01 10:00
+Tags: Python, Data Engineering
+
+Some code:
+
+```python
+print("hello")
+```
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+A claim.[^source]
+
+[^source]: Its source.
+""",
+    "a-picture.md": """Title: A picture
+Date: 2025-02-02 10:00
+Tags: photos
+
+![A white ring on a blue square]({static}/images/ring-240.png)
+""",
+    "restructured.rst": """A post in reStructuredText
+##########################
+
+:date: 2025-02-03 10:00
+:tags: reST, python
+
+Some *emphasis*, and a `link <https://example.com/>`_.
+""",
+    "seoul.md": """Title: 서울에서 보낸 하루
+Date: 2025-02-04 10:00
+Tags: 한국
+
+A post whose title is Korean.
+""",
+}
+
+
+pytestmark = pytest.mark.skipif(bool(os.environ.get(NESTED)), reason="already inside the copy's own run")
+
+
+@pytest.fixture(scope="module")
+def project_with_posts(tmp_path_factory):
+    project = copy_repository(tmp_path_factory.mktemp("new-author") / "project")
+    content = project / "content"
+    for name, text in POSTS.items():
+        (content / name).write_text(text, encoding="utf-8")
+    (content / "images").mkdir(exist_ok=True)
+    shutil.copy(SAMPLE_CONTENT / "images" / "ring-240.png", content / "images")
+    write_posts(content, 200)
+    result = run_in(project, "-m", "invoke", "new-post", "My first draft", "--tags", "Brand New, Ideas")
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+def test_the_readme_test_command_passes_with_an_authors_posts(project_with_posts):
+    result = run_in(
+        project_with_posts,
+        "-m",
+        "invoke",
+        "test",
+        "--quick",
+        "--options",
+        "-q -p no:cacheprovider",
+        **{NESTED: "1"},
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert " passed" in result.stdout and " failed" not in result.stdout
+
+
+def test_the_same_posts_with_a_broken_link_fail_and_name_the_file(project_with_posts):
+    post = project_with_posts / "content" / "seoul.md"
+    post.write_text(
+        post.read_text(encoding="utf-8") + "\nSee [the other day]({filename}/another-day.md).\n",
+        encoding="utf-8",
+    )
+    result = run_in(
+        project_with_posts,
+        "-m",
+        "invoke",
+        "test",
+        "--options",
+        "-q -p no:cacheprovider -x tests/test_author_site.py",
+        **{NESTED: "1"},
+    )
+    assert result.returncode != 0
+    printed = result.stdout + result.stderr
+    assert (
+        "content/seoul.md:6: links to {filename}/another-day.md, but content/another-day.md does not exist."
+        in printed
+    )
