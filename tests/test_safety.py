@@ -163,8 +163,9 @@ def test_markdown_links_to_other_sites_get_noopener_and_own_links_do_not(hostile
 
 
 @pytest.fixture(scope="module")
-def headers(site):
-    return header_rules(site.output / "_headers")
+def headers(publish_site):
+    """The rules of the _headers file the publish build writes (plugins/security_headers.py)."""
+    return header_rules(publish_site.output / "_headers")
 
 
 @pytest.fixture(scope="module")
