@@ -33,6 +33,7 @@ PLUGINS = [
     "plugins.navigation",  # the pages the menu lists, and the theme's own pages' addresses
     "plugins.neighbours",  # each post's older and newer post
     "plugins.reading_time",  # word count and reading time for the byline
+    "plugins.redirects",  # a page at each of a post's former addresses (Aliases), and _redirects
     "plugins.security_headers",  # _headers: a Content-Security-Policy that allows what posts embed
     "plugins.json_feed",  # feed.json (FEED_ALL_JSON)
     "plugins.feed_stylesheet",  # the XSL stylesheet Atom feeds name (FEED_STYLESHEET)

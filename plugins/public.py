@@ -8,7 +8,9 @@ not write it at all.
 
 Pelican keeps hidden posts and drafts out of its own lists (`articles`, `pages`), which its listings
 and feeds are made from; templates ask `item is public` (a Jinja test this plugin adds), and the
-sitemap and the search index ask `is_public()`.
+sitemap and the search index ask `is_public()`. The sitemap asks `is_indexed()` of each written page:
+one showing only public posts, and neither the 404 page nor a post's former address (a page written
+with `redirect_target`, by plugins/redirects.py).
 """
 
 from pelican import signals
@@ -16,6 +18,13 @@ from pelican import signals
 
 def is_public(content):
     return getattr(content, "status", "published") == "published"
+
+
+def is_indexed(context, shown):
+    """Whether search engines should index a written page, given its template context and what it shows."""
+    if "redirect_target" in context or context["output_file"] == context.get("404_SAVE_AS", "404.html"):
+        return False
+    return all(is_public(item) for item in shown)
 
 
 def add_template_test(pelican):

@@ -1,8 +1,9 @@
 """Write sitemap.xml (https://www.sitemaps.org/protocol.html) and a robots.txt that names it.
 
-Every HTML page Pelican writes is listed, except drafts, hidden pages and the 404 page. A page's
-lastmod is the newest date (modified, else published) of the posts or page it shows, so it changes
-only when content does, never with the build time; a page that shows nothing dated has none.
+Every HTML page Pelican writes is listed, except those plugins/public.py leaves out of search engines:
+drafts, hidden pages, the 404 page and posts' former addresses. A page's lastmod is the newest date
+(modified, else published) of the posts or page it shows, so it changes only when content does, never
+with the build time; a page that shows nothing dated has none.
 Sitemaps need absolute URLs, so both files are written only when SITEMAP_SAVE_AS is set
 (publishconf.py sets it).
 """
@@ -11,6 +12,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from pelican import signals
+
+from plugins import public
 
 # Output file -> lastmod (or None) of every listed page of the current build.
 listed_pages = {}
@@ -39,12 +42,9 @@ def last_modified(content):
 def note_page(path, context):
     if not context.get("SITEMAP_SAVE_AS") or not path.endswith(".html"):
         return
-    output_file = context["output_file"]
     content = content_shown(context)
-    unpublished = any(getattr(item, "status", "published") != "published" for item in content)
-    if unpublished or output_file == context.get("404_SAVE_AS", "404.html"):
-        return
-    listed_pages[output_file] = last_modified(content)
+    if public.is_indexed(context, content):
+        listed_pages[context["output_file"]] = last_modified(content)
 
 
 def page_url(siteurl, output_file):
