@@ -33,6 +33,8 @@ PLUGINS = [
     "plugins.navigation",  # the pages the menu lists, and the theme's own pages' addresses
     "plugins.neighbours",  # each post's older and newer post
     "plugins.reading_time",  # word count and reading time for the byline
+    "plugins.redirects",  # a page at each of a post's former addresses (Aliases), and _redirects
+    "plugins.security_headers",  # _headers: a Content-Security-Policy that allows what posts embed
     "plugins.feeds",  # Atom and RSS completed, and feed.json (FEED_ALL_JSON)
     "plugins.sitemap",  # sitemap.xml and robots.txt (SITEMAP_SAVE_AS)
     "plugins.search_index",  # Pagefind's search index (SEARCH_INDEX)
@@ -135,6 +137,9 @@ AUTHOR_FEED_RSS = None
 FEED_ALL_JSON = None  # plugins/feeds.py
 SITEMAP_SAVE_AS = None  # plugins/sitemap.py, which writes robots.txt beside it
 HEADERS_SAVE_AS = None  # plugins/security_headers.py: _headers for Netlify and Cloudflare Pages
+# What the Content-Security-Policy in _headers allows beyond what posts embed (the plugin adds that
+# itself), by directive: {"img-src": ["https:"]} lets posts show images from any https host.
+CONTENT_SECURITY_POLICY = {}
 REDIRECTS_SAVE_AS = None  # plugins/redirects.py: _redirects, for hosts that read one
 # RSS carries whole posts, as Atom does, not just their summaries.
 RSS_FEED_SUMMARY_ONLY = False

@@ -8,7 +8,9 @@ not write it at all.
 
 Pelican keeps hidden posts and drafts out of its own lists (`articles`, `pages`), which its listings
 and feeds are made from; templates ask `item is public` (a Jinja test this plugin adds) before they
-mark a page for the search index, and the sitemap asks `is_indexed()` of every page written. A tag,
+mark a page for the search index, and the sitemap asks `is_indexed()` of every page written: one showing
+only public posts, and neither the 404 page nor a post's former address (a page written with
+`redirect_target`, by plugins/redirects.py). A tag,
 category or author has a page only through public posts (and drafts, locally): templates ask
 `term is listed` before they link one, so a hidden post's tags never lead to a page that is not there.
 """
@@ -34,7 +36,7 @@ def shown_content(context):
 
 def is_indexed(context):
     """Whether a page Pelican writes, given its template context, is one for search engines."""
-    if context["output_file"] == context.get("404_SAVE_AS", "404.html"):
+    if "redirect_target" in context or context["output_file"] == context.get("404_SAVE_AS", "404.html"):
         return False
     return all(is_public(item) for item in shown_content(context))
 

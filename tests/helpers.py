@@ -227,3 +227,36 @@ def run_in(project, *command, **environment):
         text=True,
         env={**os.environ, **environment},
     )
+
+
+# Collects, from the first script on, every Content-Security-Policy violation of a page.
+VIOLATION_LISTENER = """
+window.policyViolations = [];
+document.addEventListener("securitypolicyviolation", (event) =>
+  window.policyViolations.push(`${event.violatedDirective} ${event.blockedURI}`));
+"""
+
+
+def open_as_deployed(browser, built_site, path, headers=None):
+    """A publish build's page in a fresh browser context, as its host serves it: each request on SITEURL
+    answered from the build folder with `headers` (by default those _headers gives every page); requests
+    to any other host aborted, as remote hosts are unreachable here. The caller closes `page.context`."""
+    siteurl = built_site.settings["SITEURL"]
+    if headers is None:
+        headers = header_rules(built_site.output / "_headers")["/*"]
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
+
+    def answer_from_the_build(route):
+        url = route.request.url
+        if not url.startswith(siteurl + "/"):
+            return route.abort()
+        target = built_site.path_for_url(url)
+        if target.is_file():
+            return route.fulfill(path=target, headers=headers)
+        return route.fulfill(status=404, path=built_site.output / "404.html", headers=headers)
+
+    context.route("**/*", answer_from_the_build)
+    page.add_init_script(VIOLATION_LISTENER)
+    page.goto(siteurl + path)
+    return page

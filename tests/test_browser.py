@@ -239,7 +239,7 @@ def test_search_page_explains_itself_without_javascript(browse):
 
 
 # Under the deployed Content-Security-Policy: the publish builds, served from their own SITEURL (the
-# browser's requests are answered from the build folder) with the headers content/extra/_headers
+# browser's requests are answered from the build folder) with the headers their own _headers
 # gives every page.
 VIOLATION_LISTENER = """
 window.policyViolations = [];
@@ -255,7 +255,7 @@ def browse_deployed(chromium):
 
     def open_page(built_site, path):
         siteurl = built_site.settings["SITEURL"]
-        headers = header_rules(ROOT / "content" / "extra" / "_headers")["/*"]
+        headers = header_rules(built_site.output / "_headers")["/*"]
         context = chromium.new_context(service_workers="block")
         contexts.append(context)
         page = context.new_page()

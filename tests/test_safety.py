@@ -150,8 +150,9 @@ def test_nothing_loads_from_another_origin(request, built):
 
 
 @pytest.fixture(scope="module")
-def headers(seed_site):
-    return header_rules(seed_site.output / "_headers")
+def headers(seed_publish_site):
+    """The rules of the _headers file the publish build writes (plugins/security_headers.py)."""
+    return header_rules(seed_publish_site.output / "_headers")
 
 
 @pytest.fixture(scope="module")
