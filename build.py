@@ -66,13 +66,39 @@ def build(settings_file, output=None, **overrides):
     return Built(output, {**settings, "OUTPUT_PATH": str(output)}, notes)
 
 
+class ErrorsWhileStarting(logging.Handler):
+    """Errors Pelican logs before plugins/problems.py listens: a plugin that cannot be loaded, say."""
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(" ".join(record.getMessage().split()))
+
+
+def start_pelican(settings, output):
+    """Pelican, its plugins loaded; a plugin that fails to load fails the build, rather than leaving its work undone."""
+    starting = ErrorsWhileStarting()
+    logging.getLogger().addHandler(starting)
+    try:
+        pelican = Pelican(settings)
+    finally:
+        logging.getLogger().removeHandler(starting)
+    if starting.messages:
+        raise BuildFailed("\n".join([*starting.messages, f"Build failed: {shown(output)}/ is unchanged."]))
+    return pelican
+
+
 def run_pelican(settings, output):
     """Run Pelican with its logging but without its console handler: plugins/problems.py reports."""
     init_pelican_logging(handler=None)
     try:
-        Pelican(settings).run()
+        start_pelican(settings, output).run()
     except SystemExit as stop:  # plugins/problems.py stops a build whose problems it has printed
         raise BuildFailed(f"Build failed: {shown(output)}/ is unchanged.") from stop
+    except BuildFailed:
+        raise
     except Exception as error:
         where = where_in_a_template(error)
         # A critical record makes plugins/problems.py print what it found before the build stopped.

@@ -20,7 +20,7 @@ script run): it gets a note saying it will not run. CONTENT_SECURITY_POLICY, a d
 extra sources ({"img-src": ["https:"]}), relaxes the policy further by hand, except for inline scripts.
 The file names, in comments, what each added source is for.
 
-Cache rules: the publish build names the stylesheet by its content (plugins/stylesheet.py), so it may be
+Cache rules: the publish build names the stylesheet by its content (plugins/theme_files.py), so it may be
 kept for a year; the theme's other files keep their names when they change, so they are kept an hour.
 One rule per folder of the theme's static files (per file in the stylesheet's folder), so that no two
 rules match one file: Netlify and Cloudflare Pages combine the headers of every rule that matches.
@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 
 from pelican import signals
 
-from plugins import problems, stylesheet
+from plugins import problems, theme_files
 from plugins.site_checks import written_content
 
 # What the theme needs; the order is the order in the written header.
@@ -223,10 +223,14 @@ def checked_extra_sources(settings):
 def theme_cache_rules(settings):
     """(path pattern, Cache-Control) for the files the theme gives the site; no two patterns match one file."""
     theme_root = "/" + settings["THEME_STATIC_DIR"]
-    stylesheet_folder = stylesheet.SOURCE.parent.as_posix()  # its files get a rule each, the hashed one too
+    stylesheet_folder = (
+        theme_files.STYLESHEET.parent.as_posix()
+    )  # its files get a rule each, the hashed one too
     rules = []
     if settings.get("HASHED_STYLESHEET"):
-        hashed = f"{stylesheet.SOURCE.parent}/{stylesheet.SOURCE.stem}.*{stylesheet.SOURCE.suffix}"
+        hashed = (
+            f"{theme_files.STYLESHEET.parent}/{theme_files.STYLESHEET.stem}.*{theme_files.STYLESHEET.suffix}"
+        )
         rules.append((f"{theme_root}/{hashed}", YEAR))
     entries = {}
     for static_path in settings["THEME_STATIC_PATHS"]:

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -73,8 +74,11 @@ URL_SCHEMES = {
 }
 
 
+@dataclass
 class BuiltSite(Built):
     """A generated site, read the way a reader sees it."""
+
+    parsed: dict = field(default_factory=dict, repr=False)
 
     def html_files(self):
         return sorted(self.output.rglob("*.html"))
@@ -97,8 +101,11 @@ class BuiltSite(Built):
         return self.output / path
 
     def page(self, url):
-        """The page at a site URL, parsed."""
-        return BeautifulSoup(self.path_for_url(url).read_text(encoding="utf-8"), "html.parser")
+        """The page at a site URL, parsed (once: tests only read the pages)."""
+        path = self.path_for_url(url)
+        if path not in self.parsed:
+            self.parsed[path] = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        return self.parsed[path]
 
     def url_of(self, path):
         """The site URL a page file is served at: posts/x/index.html at SITEURL/posts/x/."""
@@ -201,11 +208,13 @@ def require_tool(available, reason):
     pytest.skip(reason)
 
 
-def copy_project(destination):
-    """The project's sources in a fresh folder, so commands run there as in a clone."""
+def copy_project(destination, content=SEED_CONTENT):
+    """The project's sources in a fresh folder, with a fixture site as its content, so commands run there
+    as in a clone. content/ is the author's: the project's tests never read it."""
     for name in PROJECT_FILES:
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, destination / name)
+    shutil.copytree(content, destination / "content")
     return destination
 
 

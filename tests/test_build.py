@@ -10,7 +10,7 @@ from typogrify.filters import typogrify
 
 import pelicanconf
 from bench.run import write_posts
-from helpers import PUBLISH_SITEURL, SEED_CONTENT, copy_project, run_in
+from helpers import PUBLISH_SITEURL, copy_project, run_in
 from plugins import quick_typography
 
 FIXTURE_BUILDS = [
@@ -46,9 +46,7 @@ def differing_files(left, right):
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     """A copy of the project whose content is the seed post, as the seed_site fixtures build it."""
-    project = copy_project(tmp_path_factory.mktemp("project"))
-    shutil.rmtree(project / "content")
-    shutil.copytree(SEED_CONTENT, project / "content")
+    project = copy_project(tmp_path_factory.mktemp("project") / "project")
     return project
 
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from helpers import ROOT, block_texts, normalise
+from helpers import SEED_CONTENT, block_texts, normalise
 
 POST_URL = "/posts/military-information-agreement/"
 
@@ -37,7 +37,7 @@ def test_seed_has_five_blocks(seed_blocks):
 
 
 def test_apostrophes_are_stored_typographic():
-    source = (ROOT / "content" / "military-information-agreement.md").read_text(encoding="utf-8")
+    source = (SEED_CONTENT / "military-information-agreement.md").read_text(encoding="utf-8")
     assert "`" not in source
     assert "country\u2019s" in source and "Japan\u2019s" in source
 

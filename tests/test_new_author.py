@@ -12,10 +12,11 @@ import shutil
 import pytest
 
 from bench.run import write_posts
-from helpers import SAMPLE_CONTENT, copy_repository, run_in
+from helpers import SAMPLE_CONTENT, TESTS, copy_repository, run_in
 
 # Set in the copy's own run, so that it does not copy the project again.
 NESTED = "OUR_BLOG_NESTED_TEST_RUN"
+AUTHOR_TESTS = "tests/test_author_site.py"
 
 POSTS = {
     "code-and-a-table.md": """Title: Code, a table and a footnote
@@ -76,39 +77,36 @@ def project_with_posts(tmp_path_factory):
     return project
 
 
+def run_the_author_tests(project, *options):
+    """The README's test command in the copy, for the tests that read content/: every other one builds a fixture
+    site of tests/sites/, whatever content/ holds (test_only_these_tests_read_content)."""
+    options = " ".join(["-q", "-p", "no:cacheprovider", *options, AUTHOR_TESTS])
+    return run_in(project, "-m", "invoke", "test", "--quick", "--options", options, **{NESTED: "1"})
+
+
 def test_the_readme_test_command_passes_with_an_authors_posts(project_with_posts):
-    result = run_in(
-        project_with_posts,
-        "-m",
-        "invoke",
-        "test",
-        "--quick",
-        "--options",
-        "-q -p no:cacheprovider",
-        **{NESTED: "1"},
-    )
+    result = run_the_author_tests(project_with_posts)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert " passed" in result.stdout and " failed" not in result.stdout
 
 
 def test_the_same_posts_with_a_broken_link_fail_and_name_the_file(project_with_posts):
     post = project_with_posts / "content" / "seoul.md"
-    post.write_text(
-        post.read_text(encoding="utf-8") + "\nSee [the other day]({filename}/another-day.md).\n",
-        encoding="utf-8",
-    )
-    result = run_in(
-        project_with_posts,
-        "-m",
-        "invoke",
-        "test",
-        "--options",
-        "-q -p no:cacheprovider -x tests/test_author_site.py",
-        **{NESTED: "1"},
-    )
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text + "\nSee [the other day]({filename}/another-day.md).\n", encoding="utf-8")
+    result = run_the_author_tests(project_with_posts, "-x")
     assert result.returncode != 0
-    printed = result.stdout + result.stderr
-    assert (
-        "content/seoul.md:6: links to {filename}/another-day.md, but content/another-day.md does not exist."
-        in printed
+    problem = (
+        "content/seoul.md:7: links to {filename}/another-day.md, but content/another-day.md does not exist."
     )
+    assert problem in result.stdout + result.stderr
+
+
+def test_only_these_tests_read_content():
+    # Every other test builds a fixture site of tests/sites/ (copy_project puts one in a copy's content/):
+    # whatever the author writes in content/ cannot make them fail.
+    content_folder = "ROOT / " + '"content"'  # in two parts, so that this file does not hold it
+    readers = [
+        path.name for path in sorted(TESTS.glob("*.py")) if content_folder in path.read_text(encoding="utf-8")
+    ]
+    assert readers == ["test_author_site.py"]

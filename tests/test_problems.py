@@ -5,13 +5,12 @@ the defects site, plain `pelican content` and the tasks run as an author runs th
 """
 
 import os
-import shutil
 
 import pytest
 
 from bench.run import write_posts
 from build import BuildFailed
-from helpers import ROOT, SEED_CONTENT, SITES, build_site, copy_project, run_in
+from helpers import ROOT, SITES, build_site, copy_project, run_in
 from plugins import problems
 
 POST = "Title: A post\nDate: 2024-01-01 09:00\n"
@@ -183,9 +182,7 @@ DEFECT_LINES = [
 
 @pytest.fixture
 def defects_project(tmp_path):
-    project = copy_project(tmp_path / "project")
-    shutil.rmtree(project / "content")
-    shutil.copytree(DEFECTS, project / "content")
+    project = copy_project(tmp_path / "project", content=DEFECTS)
     return project
 
 
@@ -215,8 +212,6 @@ def test_plain_pelican_prints_the_same_lines_without_a_traceback(defects_project
 def project(tmp_path):
     """A copy of the project whose content is the seed post."""
     project = copy_project(tmp_path / "project")
-    shutil.rmtree(project / "content")
-    shutil.copytree(SEED_CONTENT, project / "content")
     return project
 
 

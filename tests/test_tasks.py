@@ -1,7 +1,6 @@
 """The author's tasks, run as an author runs them, in a copy of the project with the seed post as content."""
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from build import build_with_cache
-from helpers import PUBLISH_SITEURL, SEED_CONTENT, copy_project, front_matter, run_in
+from helpers import PUBLISH_SITEURL, copy_project, front_matter, run_in
 
 # A note in every form an author might write one: on one line, over several, with the "--" and "->"
 # that typography would turn into dashes and arrows if it ran before the note was removed.
@@ -37,8 +36,6 @@ More text <!-- an inline note: mention-three --> to read.
 def project(tmp_path):
     """A copy of the project whose content is the seed post."""
     project = copy_project(tmp_path / "project")
-    shutil.rmtree(project / "content")
-    shutil.copytree(SEED_CONTENT, project / "content")
     return project
 
 
