@@ -170,9 +170,9 @@ def new_post(c, title, category="Notes", tags=""):
 
 @task(help={"quick": "Leave out the checks that need a browser or Java", "options": "More pytest options"})
 def test(c, quick=False, options=""):
-    """Run the tests: the project's, on fixture sites, and the checks of your own site."""
+    """Run the tests, on every core: the project's, on fixture sites, and the checks of your own site."""
     quick_options = '-m "not browser and not validator"' if quick else ""
-    c.run(f"{sys.executable} -m pytest {quick_options} {options}", pty=False)
+    c.run(f"{sys.executable} -m pytest -n auto {quick_options} {options}", pty=False)
 
 
 @task

@@ -165,3 +165,10 @@ def sample_site_url(sample_site):
     """The sample site, served on 127.0.0.1."""
     with serve(sample_site.output) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def moved_in_site_url(moved_in_sites):
+    """The moved-in site, with this project's URLs, served on 127.0.0.1."""
+    with serve(moved_in_sites["clean"].output) as url:
+        yield url

@@ -80,7 +80,8 @@ def project_with_posts(tmp_path_factory):
 def run_the_author_tests(project, *options):
     """The README's test command in the copy, for the tests that read content/: every other one builds a fixture
     site of tests/sites/, whatever content/ holds (test_only_these_tests_read_content)."""
-    options = " ".join(["-q", "-p", "no:cacheprovider", *options, AUTHOR_TESTS])
+    # In one process: these few tests share two builds of the copy's site, which workers would each repeat.
+    options = " ".join(["-q", "-p", "no:cacheprovider", "-n", "0", *options, AUTHOR_TESTS])
     return run_in(project, "-m", "invoke", "test", "--quick", "--options", options, **{NESTED: "1"})
 
 
