@@ -28,7 +28,6 @@ STATUSES_CONTENT = SITES / "statuses" / "content"  # a published, a hidden and a
 PUBLISH_SITEURL = "https://example.org/blog"
 PUBLISH_ROOT_SITEURL = "https://example.org"
 PROJECT_FILES = [
-    "content",
     "theme",
     "plugins",
     "pelicanconf.py",

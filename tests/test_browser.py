@@ -98,7 +98,8 @@ VISITS = {"light-mobile": ("light", 320), "dark-desktop": ("dark", 1280)}
 def axe_violations(visit):
     results = Axe().run(visit.page, options=WCAG_22_AA)
     return [
-        (violation["id"], [node["target"] for node in violation["nodes"]]) for violation in results.response["violations"]
+        (violation["id"], [node["target"] for node in violation["nodes"]])
+        for violation in results.response["violations"]
     ]
 
 
@@ -115,7 +116,9 @@ def test_each_page_kind_is_accessible_and_self_contained(browse, kind, visit_nam
     assert visit.console_errors == [] and visit.outside_requests == []
     if width == 320:
         assert visit.evaluate("document.documentElement.scrollWidth") <= 320
-        nav_links = visit.evaluate("[...document.querySelectorAll('nav a')].map(a => a.getBoundingClientRect().right)")
+        nav_links = visit.evaluate(
+            "[...document.querySelectorAll('nav a')].map(a => a.getBoundingClientRect().right)"
+        )
         assert nav_links and max(nav_links) <= 320
         visit.page.keyboard.press("Tab")
         focused = visit.evaluate(
