@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from build import serve
+from build import BuildFailed, serve
 from helpers import (
+    AUTHOR_CONTENT,
     HOSTILE_CONTENT,
     MOVED_IN,
     PUBLISH_ROOT_SITEURL,
@@ -23,6 +24,7 @@ from helpers import (
     build_site,
     require_tool,
 )
+from plugins import problems
 
 
 def local_build(tmp_path_factory, name, content, **overrides):
@@ -125,6 +127,28 @@ def moved_in_site(request, moved_in_sites):
 @pytest.fixture(params=URL_SCHEMES)
 def moved_in_publish_site(request, moved_in_publish_sites):
     return moved_in_publish_sites[request.param]
+
+
+def build_or_fail(output, settings_file="pelicanconf.py", **overrides):
+    try:
+        return build_site(output, settings_file, PATH=str(AUTHOR_CONTENT), **overrides)
+    except BuildFailed as failure:
+        found = "\n".join(str(problem) for problem in problems.last_report if not problem.note)
+        pytest.fail(f"content/ does not build:\n{found or failure}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def author_site(tmp_path_factory):
+    """Your site with the local settings, drafts included, as `make build` makes it."""
+    return build_or_fail(tmp_path_factory.mktemp("author") / "output")
+
+
+@pytest.fixture(scope="session")
+def author_publish_site(tmp_path_factory):
+    """Your site with the publish settings, as it would be deployed under a subpath."""
+    return build_or_fail(
+        tmp_path_factory.mktemp("author-publish") / "output", "publishconf.py", SITEURL=PUBLISH_SITEURL
+    )
 
 
 # Chromium from Debian's package: tests never download a browser.

@@ -25,6 +25,7 @@ SAMPLE_CONTENT = SITES / "sample" / "content"  # a post for every feature of the
 HOSTILE_CONTENT = SITES / "hostile" / "content"  # markup, quotes, script and long text in every field
 MOVED_IN = SITES / "moved_in"  # a blog written for another theme and Pelican's defaults, moved in as it is
 STATUSES_CONTENT = SITES / "statuses" / "content"  # a published, a hidden and a draft post and page
+AUTHOR_CONTENT = ROOT / "content"  # the author's: only test_author_site.py and the validator read it
 PUBLISH_SITEURL = "https://example.org/blog"
 PUBLISH_ROOT_SITEURL = "https://example.org"
 PROJECT_FILES = [

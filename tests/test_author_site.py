@@ -1,8 +1,9 @@
 """Your own site: content/ checked with rules that hold for any content, whatever you write.
 
 The project's own behaviour is tested on the fixture sites in tests/sites/; these checks read
-content/, and fail only for a real defect of it: a page a reader cannot use, a broken link, a
-feed a reader cannot parse, an image without a description, a draft that would be published.
+content/ (built by the author_site fixtures in conftest.py), and fail only for a real defect of it:
+a page a reader cannot use, a broken link, a feed a reader cannot parse, an image without a
+description, a draft that would be published. test_html_validity.py checks its pages too.
 """
 
 import html
@@ -11,34 +12,7 @@ import re
 import feedparser
 import pytest
 
-from build import BuildFailed
-from helpers import PUBLISH_SITEURL, ROOT, build_site
-from plugins import problems
-
-CONTENT = ROOT / "content"
 ENTITY_OR_TAG = re.compile(r"<|&[#\w]+;")
-
-
-def build_or_fail(output, settings_file="pelicanconf.py", **overrides):
-    try:
-        return build_site(output, settings_file, PATH=str(CONTENT), **overrides)
-    except BuildFailed as failure:
-        found = "\n".join(str(problem) for problem in problems.last_report if not problem.note)
-        pytest.fail(f"content/ does not build:\n{found or failure}", pytrace=False)
-
-
-@pytest.fixture(scope="session")
-def author_site(tmp_path_factory):
-    """Your site with the local settings, drafts included, as `make build` makes it."""
-    return build_or_fail(tmp_path_factory.mktemp("author") / "output")
-
-
-@pytest.fixture(scope="session")
-def author_publish_site(tmp_path_factory):
-    """Your site with the publish settings, as it would be deployed under a subpath."""
-    return build_or_fail(
-        tmp_path_factory.mktemp("author-publish") / "output", "publishconf.py", SITEURL=PUBLISH_SITEURL
-    )
 
 
 BUILDS = ["author_site", "author_publish_site"]

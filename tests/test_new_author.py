@@ -16,7 +16,8 @@ from helpers import SAMPLE_CONTENT, TESTS, copy_repository, run_in
 
 # Set in the copy's own run, so that it does not copy the project again.
 NESTED = "OUR_BLOG_NESTED_TEST_RUN"
-AUTHOR_TESTS = "tests/test_author_site.py"
+# The tests that read content/: with --quick, only the first runs (the second needs Java).
+AUTHOR_TESTS = ["test_author_site.py", "test_html_validity.py"]
 
 POSTS = {
     "code-and-a-table.md": """Title: Code, a table and a footnote
@@ -81,7 +82,8 @@ def run_the_author_tests(project, *options):
     """The README's test command in the copy, for the tests that read content/: every other one builds a fixture
     site of tests/sites/, whatever content/ holds (test_only_these_tests_read_content)."""
     # In one process: these few tests share two builds of the copy's site, which workers would each repeat.
-    options = " ".join(["-q", "-p", "no:cacheprovider", "-n", "0", *options, AUTHOR_TESTS])
+    tests = [f"tests/{name}" for name in AUTHOR_TESTS]
+    options = " ".join(["-q", "-p", "no:cacheprovider", "-n", "0", *options, *tests])
     return run_in(project, "-m", "invoke", "test", "--quick", "--options", options, **{NESTED: "1"})
 
 
@@ -105,9 +107,12 @@ def test_the_same_posts_with_a_broken_link_fail_and_name_the_file(project_with_p
 
 def test_only_these_tests_read_content():
     # Every other test builds a fixture site of tests/sites/ (copy_project puts one in a copy's content/):
-    # whatever the author writes in content/ cannot make them fail.
-    content_folder = "ROOT / " + '"content"'  # in two parts, so that this file does not hold it
-    readers = [
-        path.name for path in sorted(TESTS.glob("*.py")) if content_folder in path.read_text(encoding="utf-8")
+    # whatever the author writes in content/ cannot make them fail. helpers.py names the author's folder and
+    # conftest.py builds it, only for its author_site fixtures, which only these modules use.
+    sources = {path.name: path.read_text(encoding="utf-8") for path in sorted(TESTS.glob("*.py"))}
+    assert [name for name, text in sources.items() if "AUTHOR_" + "CONTENT" in text] == [
+        "conftest.py",
+        "helpers.py",
     ]
-    assert readers == ["test_author_site.py"]
+    users = [name for name, text in sources.items() if "author_site" in text and name.startswith("test_")]
+    assert sorted(set(users) - {"test_new_author.py"}) == AUTHOR_TESTS
