@@ -5,7 +5,8 @@ not drafts, hidden posts, the 404 page or redirects). A page's lastmod is the ne
 else published) of the posts or page it shows, so it changes only when content does, never with the
 build time; a page that shows nothing dated has none. A post or page in several languages names its
 translations (hreflang), as Google reads them from a sitemap. Sitemaps need absolute URLs, so both
-files are written only when SITEMAP_SAVE_AS is set (publishconf.py sets it) with a SITEURL.
+files are written only when SITEMAP_SAVE_AS is set (publishconf.py sets it) with a SITEURL; a robots.txt
+the author's content brings is kept.
 """
 
 from pathlib import Path
@@ -73,8 +74,12 @@ def write_sitemap(pelican):
     siteurl = settings["SITEURL"]
     output = Path(pelican.output_path)
     (output / settings["SITEMAP_SAVE_AS"]).write_text(sitemap(siteurl), encoding="utf-8")
-    robots = f"User-agent: *\nAllow: /\n\nSitemap: {siteurl}/{settings['SITEMAP_SAVE_AS']}\n"
-    (output / "robots.txt").write_text(robots, encoding="utf-8")
+    # An author's own robots.txt (copied from the content folder, say extra/robots.txt) wins.
+    robots = output / "robots.txt"
+    if not robots.exists():
+        robots.write_text(
+            f"User-agent: *\nAllow: /\n\nSitemap: {siteurl}/{settings['SITEMAP_SAVE_AS']}\n", encoding="utf-8"
+        )
     listed_pages.clear()
 
 

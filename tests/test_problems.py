@@ -258,15 +258,27 @@ def test_a_build_failing_while_the_search_index_is_written_leaves_nothing_behind
 
 
 def test_publish_never_sends_a_half_built_site(project, tmp_path):
-    target = tmp_path / "deployed"
-    target.mkdir()
+    # An rsync that notes each call: publish must not call it after a failed build.
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    calls = tmp_path / "rsync-calls"
+    (tools / "rsync").write_text(f'#!/bin/sh\necho "$@" >> {calls}\n', encoding="utf-8")
+    (tools / "rsync").chmod(0o755)
     (project / "content" / "bad.md").write_text("Title: Bad\n\nNo date.\n", encoding="utf-8")
+    path = f"{tools}{os.pathsep}{os.environ['PATH']}"
+    target = tmp_path / "deployed"
     result = run_in(
-        project, "-m", "invoke", "publish", PUBLISH_TARGET=str(target), SITEURL="https://example.org"
+        project,
+        "-m",
+        "invoke",
+        "publish",
+        PUBLISH_TARGET=str(target),
+        SITEURL="https://example.org",
+        PATH=path,
     )
     assert result.returncode == 1
     assert result.stderr.splitlines()[0].startswith("content/bad.md: has no Date")
-    assert list(target.iterdir()) == []
+    assert not calls.exists() and not target.exists()
 
 
 @pytest.mark.parametrize("task", ["build", "preview", "clean"])
