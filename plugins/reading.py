@@ -97,6 +97,18 @@ def pixels(value):
     return round(float(match.group(1))) if match else None
 
 
+def natural_size(src, source_path, settings):
+    """(width, height) of the image file in the content folder an image's src names, or None."""
+    file = image_file(src, source_path, settings)
+    if file:
+        try:
+            with Image.open(file) as image:
+                return image.size
+        except OSError:  # not an image Pillow reads
+            return None
+    return None
+
+
 def describe_image(attributes, position, source_path, settings, example):
     """An image's attributes, completed in place: its size, how it loads; missing alt text is a problem."""
     src = attributes.get("src", "")
@@ -107,23 +119,15 @@ def describe_image(attributes, position, source_path, settings, example):
             near=src,
         )
     width, height = pixels(attributes.get("width")), pixels(attributes.get("height"))
-    attributes.pop("width", None)
-    attributes.pop("height", None)
     if not (width and height):
-        file = image_file(src, source_path, settings)
-        if file:
-            try:
-                with Image.open(file) as image:
-                    natural_width, natural_height = image.size
-            except OSError:
-                natural_width = natural_height = None
-            if natural_width and width:
-                height = round(width * natural_height / natural_width)
-            elif natural_width and height:
-                width = round(height * natural_width / natural_height)
-            elif natural_width:
-                width, height = natural_width, natural_height
-    if width and height:
+        natural = natural_size(src, source_path, settings)
+        if natural and width:
+            height = round(width * natural[1] / natural[0])
+        elif natural and height:
+            width = round(height * natural[0] / natural[1])
+        elif natural:
+            width, height = natural
+    if width and height:  # else the attributes stay as the author wrote them
         attributes["width"], attributes["height"] = str(width), str(height)
     attributes["decoding"] = "async"
     if position > 0:  # after a post's first image, most likely below the fold
@@ -325,7 +329,7 @@ class HTMLTranslator(html5_polyglot.HTMLTranslator):
     def visit_image(self, node):
         attributes = {"src": node["uri"], "alt": node.get("alt", "")}
         for side in ("width", "height"):
-            if node.get(side):
+            if pixels(node.get(side)):  # an attribute holds pixels; a size in % or em is the stylesheet's
                 attributes[side] = node[side]
         if "align" in node:
             node["classes"].append(f"align-{node['align']}")
