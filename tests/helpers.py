@@ -25,6 +25,9 @@ SAMPLE_CONTENT = SITES / "sample" / "content"  # a post for every feature of the
 HOSTILE_CONTENT = SITES / "hostile" / "content"  # markup, quotes, script and long text in every field
 MOVED_IN = SITES / "moved_in"  # a blog written for another theme and Pelican's defaults, moved in as it is
 STATUSES_CONTENT = SITES / "statuses" / "content"  # a published, a hidden and a draft post and page
+# What feed readers, link previews and search engines meet: links written by hand, a post's own picture,
+# several authors or none, a title in a script the cards' font lacks.
+CONSUMERS_CONTENT = SITES / "consumers" / "content"
 PUBLISH_SITEURL = "https://example.org/blog"
 PUBLISH_ROOT_SITEURL = "https://example.org"
 PROJECT_FILES = [
