@@ -166,6 +166,11 @@ def shortened(text, typeface, width):
     return line.rstrip(" ,;:") + ELLIPSIS
 
 
+def one_line(text, typeface):
+    """The text, cut short if it is wider than a line (a very long site name)."""
+    return text if typeface.getlength(text) <= TEXT_WIDTH else shortened(text, typeface, TEXT_WIDTH)
+
+
 def headline_layout(text):
     """(size, lines) for a headline: the largest size at which it fits, else the smallest, cut short."""
     words = text.split()
@@ -192,16 +197,15 @@ def draw(card, colours):
     image = Image.new("RGB", (WIDTH, HEIGHT), colours["color-background"])
     pen = ImageDraw.Draw(image)
     pen.rectangle((0, 0, ACCENT_WIDTH - 1, HEIGHT), fill=colours["color-link"])
-    if card.label:
-        pen.text((LEFT, TOP), card.label, font=font(BOLD, LABEL_SIZE), fill=colours["color-link"])
+    label_font = font(BOLD, LABEL_SIZE)
+    pen.text((LEFT, TOP), one_line(card.label, label_font), font=label_font, fill=colours["color-link"])
     size, lines = headline_layout(card.headline)
     for number, line in enumerate(lines):
         top = HEADLINE_TOP + number * size * LINE_HEIGHT
         pen.text((LEFT, top), line, font=font(BOLD, size), fill=colours["color-text"])
     footer_font = font(REGULAR, FOOTER_SIZE)
-    pen.text(
-        (LEFT, HEIGHT - BOTTOM), card.footer, font=footer_font, fill=colours["color-text-muted"], anchor="ls"
-    )
+    footer = one_line(card.footer, footer_font)
+    pen.text((LEFT, HEIGHT - BOTTOM), footer, font=footer_font, fill=colours["color-text-muted"], anchor="ls")
     png = BytesIO()
     image.quantize(palette=theme_palette(colours), dither=Image.Dither.NONE).save(png, "PNG", optimize=False)
     return png.getvalue()
