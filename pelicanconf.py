@@ -35,7 +35,9 @@ PLUGINS = [
     "plugins.reading_time",  # word count and reading time for the byline
     "plugins.redirects",  # a page at each of a post's former addresses (Aliases), and _redirects
     "plugins.security_headers",  # _headers: a Content-Security-Policy that allows what posts embed
-    "plugins.feeds",  # Atom and RSS completed, and feed.json (FEED_ALL_JSON)
+    "plugins.feeds",  # Atom and RSS completed and made valid for every reader, and feed.json (FEED_ALL_JSON)
+    "plugins.social_cards",  # a picture for each post's link previews, drawn at build time (SOCIAL_CARDS_PATH)
+    "plugins.structured_data",  # schema.org JSON-LD for search engines: posts, their breadcrumbs, the site
     "plugins.sitemap",  # sitemap.xml and robots.txt (SITEMAP_SAVE_AS)
     "plugins.search_index",  # Pagefind's search index (SEARCH_INDEX)
     "plugins.theme_files",  # the stylesheet (minified and content-hashed when publishing) and /favicon.ico
@@ -141,6 +143,12 @@ HEADERS_SAVE_AS = None  # plugins/security_headers.py: _headers for Netlify and 
 # itself), by directive: {"img-src": ["https:"]} lets posts show images from any https host.
 CONTENT_SECURITY_POLICY = {}
 REDIRECTS_SAVE_AS = None  # plugins/redirects.py: _redirects, for hosts that read one
+# Link previews' pictures (plugins/social_cards.py): a card for each post and one for the site, drawn
+# into this folder; like feeds, only a build with a SITEURL makes them (publishconf.py sets it).
+SOCIAL_CARDS_PATH = None
+# The licence readers may reuse the posts under, as {"name": …, "url": …} (the licence's name and the
+# address of its text): shown in the footer (rel="license"), in feeds and JSON-LD. None: all rights reserved.
+LICENSE = None
 # RSS carries whole posts, as Atom does, not just their summaries.
 RSS_FEED_SUMMARY_ONLY = False
 # The theme's XSL stylesheet, which Atom feeds name so browsers show them as a page (plugins/feeds.py).

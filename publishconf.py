@@ -22,6 +22,7 @@ CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"
 TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
 FEED_ALL_JSON = "feed.json"
 SITEMAP_SAVE_AS = "sitemap.xml"
+SOCIAL_CARDS_PATH = "cards"
 # What Netlify and Cloudflare Pages read at the site's root: HTTP headers, and the redirects from
 # posts' former addresses (plugins/security_headers.py, plugins/redirects.py).
 HEADERS_SAVE_AS = "_headers"

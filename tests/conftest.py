@@ -12,6 +12,7 @@ import pytest
 from build import BuildFailed, serve
 from helpers import (
     AUTHOR_CONTENT,
+    CONSUMERS_CONTENT,
     HOSTILE_CONTENT,
     MOVED_IN,
     PUBLISH_ROOT_SITEURL,
@@ -33,9 +34,12 @@ def local_build(tmp_path_factory, name, content, **overrides):
 
 
 def publish_build(tmp_path_factory, name, content, siteurl=PUBLISH_SITEURL, **overrides):
-    """A fixture site with the publish settings (feeds, sitemap, absolute URLs)."""
-    output = tmp_path_factory.mktemp(name) / "output"
-    return build_site(output, "publishconf.py", SITEURL=siteurl, PATH=str(content), **overrides)
+    """A fixture site with the publish settings (feeds, sitemap, absolute URLs, social cards).
+
+    Its cards are drawn into its own cache folder, not the project's, so each session draws them afresh."""
+    folder = tmp_path_factory.mktemp(name)
+    overrides = {"CACHE_PATH": str(folder / "cache"), **overrides}
+    return build_site(folder / "output", "publishconf.py", SITEURL=siteurl, PATH=str(content), **overrides)
 
 
 @pytest.fixture(scope="session")
@@ -81,6 +85,18 @@ def hostile_site(tmp_path_factory):
 
     Built with the publish settings, so its feeds are written and checked too."""
     return publish_build(tmp_path_factory, "hostile", HOSTILE_CONTENT)
+
+
+@pytest.fixture(scope="session")
+def consumers_publish_site(tmp_path_factory):
+    """What feed readers, link previews and search engines meet, published under a subpath."""
+    return publish_build(tmp_path_factory, "consumers-publish", CONSUMERS_CONTENT)
+
+
+@pytest.fixture(scope="session")
+def consumers_root_site(tmp_path_factory):
+    """The same, published at a domain root."""
+    return publish_build(tmp_path_factory, "consumers-root", CONSUMERS_CONTENT, siteurl=PUBLISH_ROOT_SITEURL)
 
 
 @pytest.fixture(scope="session")

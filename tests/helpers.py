@@ -26,6 +26,9 @@ HOSTILE_CONTENT = SITES / "hostile" / "content"  # markup, quotes, script and lo
 MOVED_IN = SITES / "moved_in"  # a blog written for another theme and Pelican's defaults, moved in as it is
 STATUSES_CONTENT = SITES / "statuses" / "content"  # a published, a hidden and a draft post and page
 AUTHOR_CONTENT = ROOT / "content"  # the author's: only test_author_site.py and the validator read it
+# What feed readers, link previews and search engines meet: links written by hand, a post's own picture,
+# several authors or none, a title in a script the cards' font lacks.
+CONSUMERS_CONTENT = SITES / "consumers" / "content"
 PUBLISH_SITEURL = "https://example.org/blog"
 PUBLISH_ROOT_SITEURL = "https://example.org"
 PROJECT_FILES = [

@@ -155,7 +155,7 @@ def test_feeds_without_a_site_address_are_a_problem(in_a_project):
         build_site(in_a_project / "output", "publishconf.py", SITEURL="", PATH=str(in_a_project / "content"))
     assert [str(problem) for problem in problems.last_report] == [
         "SITEURL is empty, but FEED_ALL_ATOM, FEED_ALL_RSS, CATEGORY_FEED_ATOM, TAG_FEED_ATOM, FEED_ALL_JSON, "
-        "SITEMAP_SAVE_AS need the site's address: set SITEURL, as in "
+        "SITEMAP_SAVE_AS, SOCIAL_CARDS_PATH need the site's address: set SITEURL, as in "
         "SITEURL=https://example.org/blog pelican content -s publishconf.py."
     ]
 

@@ -102,7 +102,8 @@ def test_every_page_names_its_canonical_address_and_describes_itself(sample_publ
         description = soup.find("meta", attrs={"name": "description"})["content"]
         assert meta_property(soup, "og:description") == description
         assert meta_property(soup, "og:site_name") == sample_publish_site.settings["SITENAME"]
-        assert soup.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
+        # Every page has a picture, a post's own card or the site's (tests/test_social_cards.py).
+        assert soup.find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image"
 
 
 def test_posts_give_their_publication_and_modification_times(sample_publish_site):
@@ -134,15 +135,22 @@ def test_description_without_summary_or_subtitle_is_the_start_of_the_text(sample
 
 
 def blog_posting(soup):
-    scripts = soup.find_all("script", type="application/ld+json")
-    assert len(scripts) == 1
-    return json.loads(scripts[0].string)
+    """The page's one BlogPosting; its BreadcrumbList is checked in tests/test_structured_data.py."""
+    found = [json.loads(script.string) for script in soup.find_all("script", type="application/ld+json")]
+    postings = [data for data in found if data["@type"] == "BlogPosting"]
+    assert len(postings) == 1
+    return postings[0]
 
 
 def test_posts_describe_themselves_as_json_ld_blog_postings(sample_publish_site):
     for path, soup in pages(sample_publish_site):
         if not is_post(path):
-            assert soup.find("script", type="application/ld+json") is None, path
+            # Only the home page describes itself too: a WebSite (tests/test_structured_data.py).
+            kinds = [
+                json.loads(script.string)["@type"]
+                for script in soup.find_all("script", type="application/ld+json")
+            ]
+            assert kinds == (["WebSite"] if path == sample_publish_site.output / "index.html" else []), path
             continue
         posting = blog_posting(soup)
         assert posting["@context"] == "https://schema.org" and posting["@type"] == "BlogPosting"
