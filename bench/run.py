@@ -4,9 +4,6 @@
     python bench/run.py --posts 200    # a quicker run
     python bench/run.py --profile ours-cold --rounds 1   # cProfile one build: where the time goes
 
-A profiled build reads its posts in one process (READING_PROCESSES = 1): cProfile sees only the
-process it runs in, and would miss the posts read by the others.
-
 Every build runs in a fresh subprocess, so each one pays for its own imports, as a real `pelican`
 command does, and its peak memory is its own (ru_maxrss of that child alone).
 """
@@ -142,8 +139,6 @@ def build_in_process(settings_file, overrides, profile_to=None):
     from pelican import Pelican
     from pelican.settings import read_settings
 
-    if profile_to:
-        overrides = {**overrides, "READING_PROCESSES": 1}
     pelican = Pelican(read_settings(settings_file, override=overrides))
     if profile_to:
         cProfile.runctx("pelican.run()", globals(), {"pelican": pelican}, profile_to)
@@ -221,11 +216,7 @@ RATIOS = [
 
 
 def print_table(results, count, rounds):
-    # Ours reads posts on every CPU it may use, as its plugin counts them; notmyidea's build uses one.
-    sys.path.insert(0, str(ROOT / "plugins"))
-    from parallel_reading import available_cpus
-
-    cpus = available_cpus()
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"\n{count} posts (+1 real post) on {cpus} CPUs; each build in its own process, best of {rounds}\n")
     print(f"{'build':<16}{'wall s':>8}{'CPU s':>8}{'ms/post':>9}{'peak MiB':>10}")
     for name, (seconds, cpu, memory) in results.items():
