@@ -82,12 +82,11 @@ def run_pelican(settings):
 
 
 # Plugins whose processes work beside a build, and the function each has to stop them.
-PLUGIN_STOPS = {"search_index": "stop", "parallel_reading": "stop_unfinished_copies"}
+PLUGIN_STOPS = {"parallel_reading": "stop_unfinished_copies"}
 
 
 def stop_what_the_build_started():
-    """After a failed build: Pagefind may still be writing into the staging folder about to be removed,
-    and reading processes may still be reading posts no one will use."""
+    """After a failed build: reading processes may still be reading posts no one will use."""
     for plugin, stop in PLUGIN_STOPS.items():
         if plugin in sys.modules:  # loaded by Pelican, from PLUGIN_PATHS
             getattr(sys.modules[plugin], stop)()
