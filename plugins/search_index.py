@@ -34,7 +34,6 @@ import sys
 import tempfile
 import threading
 
-from pagefind.index import PagefindIndex
 from pagefind.service import PagefindService, get_executable
 from pelican import signals
 
@@ -42,6 +41,8 @@ try:
     import fcntl
 except ImportError:  # Windows
     fcntl = None
+
+logger = logging.getLogger(__name__)
 
 # With this attribute on any page, Pagefind indexes only the pages that have it.
 INDEXED_MARK = b"data-pagefind-body"
@@ -105,13 +106,17 @@ class Indexer:
         self.readers = set()  # the tasks in which Pagefind's client reads its replies
         self.service = None
         self.loop = asyncio.new_event_loop()
+        # Tasks of Pagefind's client left over once a request has failed: the build knows already.
+        self.loop.set_exception_handler(
+            lambda loop, context: logger.debug("Pagefind: %s", context["message"])
+        )
         self.requests = asyncio.Queue()  # functions of the index; None once the build has no more
         self.thread = threading.Thread(target=self.run, name="search index", daemon=True)
         running.add(self)
         self.thread.start()
 
     def index_folder(self, path):
-        self.send(functools.partial(PagefindIndex.add_directory, path=path))
+        self.send(functools.partial(index_and_remove, path=path))
 
     def write_index(self, path):
         self.send(functools.partial(write_whole_files, output_path=path))
@@ -155,9 +160,7 @@ class Indexer:
     async def serve(self):
         """Start Pagefind and carry out the build's requests, then wait until the build stops it."""
         try:
-            index = await self.start_pagefind()
-            while (request := await self.requests.get()) and not self.stopping.is_set():
-                await self.answer(request(index))
+            await self.carry_out_requests(await self.start_pagefind())
             if not self.stopping.is_set():
                 self.finished.set_result(None)
         except Exception as error:  # whatever it is, the build must learn that it has no index
@@ -170,6 +173,25 @@ class Indexer:
         with contextlib.suppress(Exception):
             await self.stop_pagefind()
         self.folder.cleanup()
+
+    async def carry_out_requests(self, index):
+        """Send each request as it comes, then check Pagefind's replies in turn.
+
+        A request goes without waiting for the replies to those before it: Pagefind carries out its
+        requests one after another, in the order sent, and its client reads a reply only every tenth of
+        a second. So Pagefind starts writing the index as soon as it has indexed the last pages."""
+        replies = asyncio.Queue()  # a task for each request sent, in order; None after the last
+        sender = asyncio.ensure_future(self.send_requests(index, replies))
+        try:
+            while reply := await replies.get():
+                await self.answer(reply)
+        finally:
+            sender.cancel()
+
+    async def send_requests(self, index, replies):
+        while (request := await self.requests.get()) and not self.stopping.is_set():
+            replies.put_nowait(asyncio.ensure_future(request(index)))
+        replies.put_nowait(None)
 
     async def start_pagefind(self):
         if get_executable() is None:
@@ -224,6 +246,12 @@ class Indexer:
         service, self.service = self.service, None
         if service and not any(reader.done() for reader in self.readers):
             await asyncio.wait_for(service.close(), CLOSE_WAIT + self.timeout)
+
+
+async def index_and_remove(index, path):
+    """Index the pages of a batch folder, then remove it (only the links go), while the build goes on."""
+    await index.add_directory(path)
+    shutil.rmtree(path)
 
 
 async def write_whole_files(index, output_path):
