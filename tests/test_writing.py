@@ -1,15 +1,18 @@
 """Writing and reading comfort: reading time, neighbours, contents, code, images, drafts, search, notes."""
 
+import gzip
 import json
 import math
+import os
 import struct
+import time
 from types import SimpleNamespace
 
 import pytest
 
-from helpers import build_site
+from build import BuildFailed
+from helpers import SAMPLE_CONTENT, build_site
 from plugins import search_index
-from plugins.search_index import SearchIndexError
 
 FEATURES_POST = "/posts/code-contents-and-pictures/"
 REAL_POST = "/posts/military-information-agreement/"
@@ -147,24 +150,67 @@ def test_search_index_holds_each_post_and_page_once(request, built):
     assert len(list((bundle / "fragment").iterdir())) == len(marked)
 
 
+def fragment_urls(bundle):
+    """The URL of each page in a Pagefind index: its fragments are gzipped JSON after a signature."""
+    signature = b"pagefind_dcd"
+    fragments = [gzip.decompress(path.read_bytes()) for path in (bundle / "fragment").iterdir()]
+    assert all(fragment.startswith(signature) for fragment in fragments)
+    return sorted(json.loads(fragment[len(signature) :])["url"] for fragment in fragments)
+
+
+def site_urls(built_site, paths):
+    """The URL of each file as the site links it: a folder's index.html by the folder."""
+    urls = ["/" + path.relative_to(built_site.output).as_posix() for path in paths]
+    return sorted(url.removesuffix("index.html") for url in urls)
+
+
+def test_search_results_link_to_the_pages_addresses(sample_site):
+    marked = [
+        path for path in sample_site.html_files() if "data-pagefind-body" in path.read_text(encoding="utf-8")
+    ]
+    assert fragment_urls(sample_site.output / "pagefind") == site_urls(sample_site, marked)
+    assert "/posts/first-steps/" in site_urls(sample_site, marked)
+
+
+def test_search_results_link_to_the_pages_addresses_with_pelicans_own_url_scheme(tmp_path):
+    built = build_site(
+        tmp_path / "output",
+        PATH=str(SAMPLE_CONTENT),
+        ARTICLE_URL="{slug}.html",
+        ARTICLE_SAVE_AS="{slug}.html",
+        PAGE_URL="pages/{slug}.html",
+        PAGE_SAVE_AS="pages/{slug}.html",
+    )
+    marked = [path for path in built.html_files() if "data-pagefind-body" in path.read_text(encoding="utf-8")]
+    urls = fragment_urls(built.output / "pagefind")
+    assert urls == site_urls(built, marked)
+    assert "/first-steps.html" in urls and "/pages/about.html" in urls
+
+
+def write_page(path, title):
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        f'<!doctype html><html lang="en"><body><main data-pagefind-body><h1>{title}</h1>'
+        "<p>Words to find.</p></main></body></html>",
+        encoding="utf-8",
+    )
+
+
 def test_a_page_indexed_after_the_index_was_written_is_in_the_final_index(tmp_path):
     """Pagefind writes the index once every post is written; a searchable page after that is not lost."""
-    post, late_page = tmp_path / "posts" / "a" / "index.html", tmp_path / "late" / "index.html"
-    for path, title in ((post, "A post"), (late_page, "A page from a template")):
-        path.parent.mkdir(parents=True)
-        path.write_text(
-            f'<!doctype html><html lang="en"><body><main data-pagefind-body><h1>{title}</h1>'
-            "<p>Words to find.</p></main></body></html>",
-            encoding="utf-8",
-        )
-    site_index = search_index.SiteIndex(str(tmp_path))
+    output = tmp_path / "output"
+    post, late_page = output / "posts" / "a" / "index.html", output / "late" / "index.html"
+    write_page(post, "A post")
+    write_page(late_page, "A page from a template")
+    site_index = search_index.SiteIndex(str(output))
     site_index.expect([SimpleNamespace(articles=[SimpleNamespace(save_as="posts/a/index.html")])])
     site_index.page_written(str(post))
-    assert site_index.index_written  # asked for as soon as the last post was written
+    assert site_index.index_current  # asked for as soon as the last post was written
     site_index.page_written(str(late_page))
     site_index.finish()
-    entry = json.loads((tmp_path / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    entry = json.loads((output / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["languages"]["en"]["page_count"] == 2
+    assert fragment_urls(output / "pagefind") == ["/late/", "/posts/a/"]
 
 
 def test_a_failing_search_indexer_stops_the_build_with_its_message(tmp_path, monkeypatch):
@@ -173,5 +219,46 @@ def test_a_failing_search_indexer_stops_the_build_with_its_message(tmp_path, mon
     pagefind.write_text("#!/bin/sh\necho 'pagefind: out of memory' >&2\nexit 1\n")
     pagefind.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(pagefind))
-    with pytest.raises(SearchIndexError, match=r"Pagefind could not index .*: pagefind: out of memory"):
-        build_site(tmp_path / "output")
+    # The time limit is far beyond what a crash needs: the build must notice the crash itself.
+    with pytest.raises(
+        BuildFailed, match=r"SearchIndexError: Pagefind stopped while indexing .*: pagefind: out of memory"
+    ):
+        build_site(tmp_path / "output", PATH=str(SAMPLE_CONTENT), SEARCH_INDEX_TIMEOUT=600)
+    assert not (tmp_path / "output").exists()
+
+
+def test_files_pagefind_is_still_writing_are_recognised(tmp_path):
+    # Pagefind 1.5.2 answers that it has written the index before its last bytes are written: ended
+    # then, it would leave files cut short. The build waits until no file of it is open for writing.
+    (tmp_path / "fragment").mkdir()
+    (tmp_path / "fragment" / "a.pf_fragment").write_bytes(b"whole")
+    assert not search_index.any_open_for_writing(tmp_path)
+    with (tmp_path / "fragment" / "b.pf_fragment").open("wb"):
+        assert search_index.any_open_for_writing(tmp_path)
+    assert not search_index.any_open_for_writing(tmp_path)
+
+
+def is_running(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_a_search_indexer_that_does_not_answer_stops_the_build_at_the_time_limit(tmp_path, monkeypatch):
+    pagefind, started = tmp_path / "pagefind", tmp_path / "pid"
+    pagefind.write_text(f"#!/bin/sh\necho $$ > {started}\nexec sleep 60\n")  # reads nothing, answers nothing
+    pagefind.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(pagefind))
+    with pytest.raises(
+        BuildFailed, match=r"SearchIndexError: Pagefind did not answer within 1 s while indexing "
+    ):
+        build_site(tmp_path / "output", PATH=str(SAMPLE_CONTENT), SEARCH_INDEX_TIMEOUT=1)
+    assert not (tmp_path / "output").exists()
+    # Then it is stopped, in the background: Pagefind's client first waits 5 s for the reply due.
+    pid = int(started.read_text())
+    deadline = time.monotonic() + 30
+    while is_running(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not is_running(pid)
