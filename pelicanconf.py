@@ -27,6 +27,7 @@ PLUGINS = [
     "plugins.problems",  # every problem of a build, in every file, reported together; then the build fails
     "plugins.reading",  # how a source file becomes a post: checks, plain-text title, notes, images, code
     "plugins.site_checks",  # checks across files: places taken twice, missing templates, broken links
+    "plugins.parallel_reading",  # reads posts on every core: other processes read from the last post back
     "plugins.quick_typography",  # typogrify's output, faster: Smartypants skips text it would not change
     "plugins.public",  # what is public: hidden posts and drafts (SHOW_DRAFTS)
     "plugins.taxonomy",  # tags, categories and authors one slug apart are one, as most posts spell them

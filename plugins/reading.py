@@ -42,7 +42,7 @@ from pelican.utils import set_date_tzinfo, slugify
 from PIL import Image
 from pygments.formatters import HtmlFormatter
 
-from plugins import problems
+from plugins import parallel_reading, problems
 
 NOTE = re.compile(r"<!--.*?-->", re.DOTALL)
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -248,6 +248,9 @@ class MarkdownReader(readers.MarkdownReader):
     """Pelican's Markdown reader, with the site's changes made inside Python-Markdown."""
 
     def read(self, source_path):
+        prepared = parallel_reading.take(source_path)  # read by another process, while this one read others
+        if prepared is not None:
+            return prepared
         md = Markdown(**self.markdown_options())
         md.registerExtensions([SiteChanges(source_path, self.settings)], {})
         content = md.convert(source_text(source_path))
@@ -400,6 +403,9 @@ class RstReader(readers.RstReader):
     field_body_translator_class = FieldBodyTranslator
 
     def read(self, source_path):
+        prepared = parallel_reading.take(source_path)  # read by another process, while this one read others
+        if prepared is not None:
+            return prepared
         source_text(source_path)  # a file that is not UTF-8 is reported; docutils would stop at it
         try:
             content, metadata = super().read(source_path)

@@ -1,7 +1,6 @@
 """Building a site in process, and reading its pages the way a reader sees them."""
 
-import gzip
-import json
+import filecmp
 import os
 import shutil
 import subprocess
@@ -143,20 +142,13 @@ def build_site(output, settings_file="pelicanconf.py", **overrides):
     return BuiltSite(built.output, built.settings, built.notes)
 
 
-def fixture_sites(request, name):
-    """The built sites of a fixture: one site, or each of a fixture's {name: site}."""
-    sites = request.getfixturevalue(name)
-    return list(sites.values()) if isinstance(sites, dict) else [sites]
-
-
-def indexed_urls(site):
-    """The addresses, relative to the site's root, of the pages in the site's search index."""
-    urls = []
-    for fragment in sorted((site.output / "pagefind" / "fragment").iterdir()):
-        # Each page's record: gzipped JSON after Pagefind's own prefix.
-        record = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
-        urls.append(json.loads(record)["url"])
-    return sorted(urls)
+def differing_files(left, right):
+    """The files that differ between two folders, or are in only one of them, as paths relative to them."""
+    comparison = filecmp.dircmp(left, right)
+    differences = comparison.left_only + comparison.right_only + comparison.diff_files
+    for name in comparison.common_dirs:
+        differences += [f"{name}/{path}" for path in differing_files(left / name, right / name)]
+    return differences
 
 
 TYPOGRAPHY = str.maketrans(
