@@ -34,6 +34,8 @@ PROJECT_FILES = [
     "publishconf.py",
     "tasks.py",
     "build.py",
+    "preview.py",
+    "build_profile.py",
     "Makefile",
 ]
 
