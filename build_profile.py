@@ -31,7 +31,7 @@ STARTING, READING, WRITING_LOOPS, FINISHING = (
     "Pelican: settings and plugins",
     "Pelican: reading the posts (from the content cache where they are in it)",
     "Pelican: preparing each page",
-    "Pelican: finishing",
+    "after the last plugin: build.py swapping the new site in for the old one, deleted",
 )
 
 

@@ -255,6 +255,7 @@ PROJECT_FILES = [
     "build.py",
     "build_profile.py",
     "preview.py",
+    "site_model.py",
 ]
 PREVIEW_EDITS = ("body", "title", "template")
 SHOWN_POST = "post-00050"  # a post of even the smaller site, neither the newest nor the oldest

@@ -35,6 +35,7 @@ PROJECT_FILES = [
     "tasks.py",
     "build.py",
     "preview.py",
+    "site_model.py",
     "build_profile.py",
     "Makefile",
 ]

@@ -22,8 +22,10 @@ from blinker import ANY
 import preview
 from build import BuildFailed, build, build_with_cache, shown
 from build_profile import BuildProfile, pelican_signals
-from helpers import SAMPLE_CONTENT, copy_project, run_in
+from helpers import SAMPLE_CONTENT, copy_project
 
+# A clean build of the sample site takes seconds; one not done in this long is stuck.
+BUILD_TIME_LIMIT = 300
 # Pagination of two posts a page, as the sample site's fixture builds it: moving a post's date then
 # moves posts between the pages of every listing.
 SMALL_PAGES = "\nDEFAULT_PAGINATION = 2\n"
@@ -54,7 +56,13 @@ def clean_build(project, in_a_new_process=False):
     shutil.rmtree(output, ignore_errors=True)
     if in_a_new_process:
         command = "import build; build.build('pelicanconf.py', output='../clean-output', CACHE_CONTENT=False)"
-        result = run_in(project, "-c", command)
+        result = subprocess.run(
+            [sys.executable, "-c", command],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=BUILD_TIME_LIMIT,
+        )
         assert result.returncode == 0, result.stderr
     else:
         build(project / "pelicanconf.py", output=output, CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False)
@@ -361,8 +369,13 @@ def test_livereload_reloads_the_page_the_browser_shows_with_the_saved_change(pro
         )
         page.close()
     finally:
-        server.terminate()
-        _, errors = server.communicate(timeout=30)
+        server.terminate()  # it stops as by Ctrl-C, its full build with it
+        try:
+            _, errors = server.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.communicate(timeout=30)
+            pytest.fail("`invoke livereload` did not stop within 30 s of being asked to")
     assert not re.search(r"Traceback|Build failed", errors), errors
 
 
