@@ -6,7 +6,7 @@ only a build without problems takes the output's place, keeping what a deploy ta
 are printed by plugins/problems.py, one sorted line each; here the failure is one more line.
 
 `serve()` answers like a static host: folders by their index.html, and the site's own 404.html,
-with status 404, for an address that has nothing.
+with status 404, for an address that has nothing. preview.py serves the live preview.
 """
 
 import functools
@@ -14,7 +14,6 @@ import http.server
 import logging
 import os
 import shutil
-import sys
 import threading
 import traceback
 from contextlib import contextmanager
@@ -197,37 +196,3 @@ def serve_forever(folder, host, port):
     with serve(folder, host, port) as address:
         print(f"Serving {shown(folder)} at {address}/ (Ctrl-C stops).", flush=True)
         threading.Event().wait()
-
-
-def live_preview(settings_file, host, port):
-    """Serve the site, rebuilding it from Pelican's content cache when a source changes, and reload the
-    browser; a failed rebuild prints its problems and leaves the last good site served."""
-    from livereload import Server
-    from livereload.handlers import StaticFileHandler
-
-    class StaticHostWithReload(StaticFileHandler):
-        """livereload's file handler, answering a missing address with the site's 404.html, as hosts do."""
-
-        def write_error(self, status_code, **kwargs):
-            not_found_page = Path(self.root) / "404.html"
-            if status_code != 404 or not not_found_page.is_file():
-                return super().write_error(status_code, **kwargs)
-            self.set_header("Content-Type", "text/html; charset=utf-8")
-            return self.finish(not_found_page.read_bytes())
-
-    settings = read_settings(str(settings_file))
-    cache = ROOT / "cache"
-
-    def rebuild(fresh=False):
-        try:
-            build_with_cache(settings_file, cache, fresh=fresh)
-        except BuildFailed as failure:  # the last good site stays served; the author fixes and saves again
-            print(failure, file=sys.stderr)
-
-    rebuild(fresh=True)
-    server = Server()
-    server.SFH = StaticHostWithReload
-    for folder in (settings["PATH"], settings["THEME"]):
-        server.watch(os.path.join(folder, "**", "*"), rebuild)
-    server.watch(str(settings_file), functools.partial(rebuild, fresh=True))
-    server.serve(host=host, port=port, root=settings["OUTPUT_PATH"])

@@ -26,6 +26,7 @@ PLUGIN_PATHS = ["."]
 PLUGINS = [
     "plugins.problems",  # every problem of a build, in every file, reported together; then the build fails
     "plugins.reading",  # how a source file becomes a post: checks, plain-text title, notes, images, code
+    "plugins.content_cache",  # posts from the content cache link and report problems as freshly read ones
     "plugins.site_checks",  # checks across files: places taken twice, missing templates, broken links
     "plugins.parallel_reading",  # reads posts on every core: other processes read from the last post back
     "plugins.quick_typography",  # typogrify's output, faster: Smartypants skips text it would not change

@@ -19,6 +19,8 @@ from pelican.settings import get_settings_from_file, read_settings
 from pelican.utils import clean_output_dir, slugify
 
 import build as site
+from build_profile import BuildProfile
+from preview import live_preview
 
 ROOT = Path(__file__).resolve().parent
 CONFIG = {
@@ -45,10 +47,15 @@ def run_build(settings_file, **overrides):
         raise Exit(str(failure), code=1) from None
 
 
-@task
-def build(c):
+@task(help={"profile": "Print where the time went: reading, each plugin, each template, writing"})
+def build(c, profile=False):
     """Build the site into output/ with the local settings (drafts included)."""
-    run_build(CONFIG["settings"])
+    if not profile:
+        run_build(CONFIG["settings"])
+        return
+    with BuildProfile() as timing:
+        run_build(CONFIG["settings"])
+    print(timing.report())
 
 
 @task
@@ -66,8 +73,8 @@ def serve(c, port=CONFIG["port"]):
 
 @task(help={"port": "The port to serve on (8000)"})
 def livereload(c, port=CONFIG["port"]):
-    """Serve the site, rebuild it when a source changes and refresh the browser (Ctrl-C stops)."""
-    site.live_preview(CONFIG["settings"], CONFIG["host"], int(port))
+    """Serve the site and show each saved change in the browser at once (Ctrl-C stops)."""
+    live_preview(CONFIG["settings"], CONFIG["host"], int(port))
 
 
 def site_address(required):

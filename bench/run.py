@@ -1,27 +1,36 @@
-"""Build benchmark: our settings and theme against Pelican's own notmyidea theme, cold and warm.
+"""Build benchmark: our settings and theme against Pelican's own notmyidea theme, cold and warm;
+and the live preview's latency, from a save until the browser shows it.
 
-    python bench/run.py                # 1,000 generated posts
+    python bench/run.py                # 1,000 generated posts; the preview at 100 and 1,000 posts
     python bench/run.py --posts 200    # a quicker run
     python bench/run.py --profile ours-cold --rounds 1   # cProfile one build: where the time goes
-    python bench/run.py --reading-processes 1            # ours reading in the build's process only
+    python bench/run.py --only preview --saves 7 --preview-posts 1000
+    python bench/run.py --only preview --project /tmp/older-checkout   # another version's preview
+
+The preview is measured as an author meets it: `invoke livereload` runs in a copy of the project,
+Chromium (Debian's, driven by Playwright) shows a post, and each save (a post's body, its title, the
+post template) is timed until the page shows it, then until the output folder has been swapped for
+a full build (settled). `--project` measures the tasks of another checkout, for before and after.
 
 Every build runs in a fresh subprocess, so each one pays for its own imports, as a real `pelican`
-command does, and its peak memory is its own (ru_maxrss of that child alone). Its CPU time includes
-its reading processes' (plugins/parallel_reading.py): see `adopt_orphans`.
+command does, and its peak memory is its own (ru_maxrss of that child alone).
 """
 
 import argparse
 import cProfile
-import ctypes
 import json
 import os
 import pstats
 import random
 import shutil
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,7 +116,7 @@ def write_posts(folder, count, seed=SEED):
         (folder / f"post-{number:05d}.md").write_text(f"{front_matter}\n{post_body(rng)}", encoding="utf-8")
 
 
-def settings_for(theme, workspace, reading_processes=None):
+def settings_for(theme, workspace):
     """Settings file and overrides for one of the two builds, on the same content."""
     paths = {
         "PATH": str(workspace / "content"),
@@ -120,8 +129,6 @@ def settings_for(theme, workspace, reading_processes=None):
         "GZIP_CACHE": False,
     }
     if theme == "ours":
-        if reading_processes:
-            paths["READING_PROCESSES"] = reading_processes
         return str(ROOT / "pelicanconf.py"), paths
     # Pelican's defaults with its notmyidea theme and no typography. Pagination and feeds as our local
     # build has them, so both write the same pages and the ratio measures theme and typography.
@@ -160,39 +167,7 @@ def measure_build(settings_file, overrides, profile_to=None):
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"The build with {settings_file or 'notmyidea'} failed: see the messages above.")
-    return seconds, usage.ru_utime + usage.ru_stime + cpu_of_orphans(), usage.ru_maxrss / 1024
-
-
-PR_SET_CHILD_SUBREAPER = 36  # from <linux/prctl.h>
-
-
-def adopt_orphans():
-    """Have the builds' orphans re-parented to this process (Linux), so that their CPU time is counted.
-
-    wait4() counts a build's descendants only as far as each was waited for. A build's reading
-    processes are children of multiprocessing's fork server, which the build starts and never waits
-    for: it exits just after the build, an orphan. Adopted, it is waited for here with its reading
-    processes' time. Returns whether this works here."""
-    if not sys.platform.startswith("linux"):
-        return False
-    return ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
-
-
-def cpu_of_orphans(limit=30):
-    """CPU seconds of the processes a build left behind, adopted by this one, once they have all exited."""
-    deadline = time.monotonic() + limit
-    seconds = 0.0
-    while True:
-        try:
-            pid, _, usage = os.wait4(-1, os.WNOHANG)
-        except ChildProcessError:  # none left
-            return seconds
-        if pid:
-            seconds += usage.ru_utime + usage.ru_stime
-        elif time.monotonic() < deadline:
-            time.sleep(0.01)
-        else:
-            sys.exit(f"A build left processes running for more than {limit} s after it ended.")
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 ADDED_PARAGRAPH = "One more paragraph, added after the first build."
@@ -211,7 +186,7 @@ def require_changed_post(output):
         sys.exit(f"The warm build in {output} did not show the changed post.")
 
 
-def one_round(source, workspace, profile=None, reading_processes=None):
+def one_round(source, workspace, profile=None):
     """Cold builds of both themes on a fresh copy of the posts, then warm ones after one post changes."""
     shutil.copytree(source, workspace / "content")
     results = {}
@@ -221,7 +196,7 @@ def one_round(source, workspace, profile=None, reading_processes=None):
         for theme in ("ours", "notmyidea"):
             name = f"{theme}-{phase}"
             profile_to = str(workspace / "profile") if profile == name else None
-            settings_file, overrides = settings_for(theme, workspace, reading_processes)
+            settings_file, overrides = settings_for(theme, workspace)
             results[name] = measure_build(settings_file, overrides, profile_to=profile_to)
             if phase == "warm":
                 require_changed_post(Path(overrides["OUTPUT_PATH"]))
@@ -230,22 +205,18 @@ def one_round(source, workspace, profile=None, reading_processes=None):
     return results
 
 
-def run(count, rounds, profile=None, reading_processes=None):
-    """Every round's figures for each build, and the best of them: the run least disturbed by whatever
-    else the machine did."""
+def run(count, rounds, profile=None):
+    """The best of some rounds for each build: the run least disturbed by whatever else the machine did."""
     with tempfile.TemporaryDirectory(prefix="blog-bench-") as folder:
         source = Path(folder) / "posts"
         shutil.copytree(ROOT / "content", source)
         write_posts(source, count)
-        measured = [
-            one_round(source, Path(folder) / f"round-{number}", profile, reading_processes)
-            for number in range(rounds)
-        ]
+        measured = [one_round(source, Path(folder) / f"round-{number}", profile) for number in range(rounds)]
     best = {}
     for name in measured[0]:
         figures = zip(*(result[name] for result in measured), strict=True)  # wall times, CPU times, memory
         best[name] = tuple(min(values) for values in figures)
-    return measured, best
+    return best
 
 
 # The issue's targets, on wall time: what the author waits for. CPU time shows the work each build does
@@ -256,24 +227,9 @@ RATIOS = [
 ]
 
 
-def print_rounds(measured):
-    """Each round's wall and CPU seconds, to show how far apart runs of the same build fall."""
-    print(f"\n{'round':<7}" + "".join(f"{name:>20}" for name in measured[0]))
-    for number, results in enumerate(measured, start=1):
-        cells = "".join(f"{f'{wall:.2f} / {cpu:.2f}':>20}" for wall, cpu, _ in results.values())
-        print(f"{number:<7}{cells}")
-    print(f"{'':<7}{'(wall s / CPU s)':>20}")
-
-
-def print_table(results, count, rounds, reading_processes, cpu_counted):
-    # Ours reads posts on every CPU it may use, as its plugin counts them; notmyidea's build uses one.
-    sys.path.insert(0, str(ROOT))
-    from plugins.parallel_reading import available_cpus
-
-    cpus = available_cpus()
-    processes = reading_processes or cpus
-    print(f"\n{count} posts (+1 real post) on {cpus} CPUs, ours reading on {processes} processes;")
-    print(f"each build in its own process, best of {rounds}\n")
+def print_table(results, count, rounds):
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"\n{count} posts (+1 real post) on {cpus} CPUs; each build in its own process, best of {rounds}\n")
     print(f"{'build':<16}{'wall s':>8}{'CPU s':>8}{'ms/post':>9}{'peak MiB':>10}")
     for name, (seconds, cpu, memory) in results.items():
         print(f"{name:<16}{seconds:>8.2f}{cpu:>8.2f}{seconds / count * 1000:>9.2f}{memory:>10.0f}")
@@ -281,8 +237,179 @@ def print_table(results, count, rounds, reading_processes, cpu_counted):
     for label, numerator, denominator, target in RATIOS:
         wall, cpu = (results[numerator][i] / results[denominator][i] for i in (0, 1))
         print(f"{label:<28}{wall:>6.2f}{cpu:>6.2f}  <= {target:.2f}")
-    if not cpu_counted:
-        print("\nCPU time leaves out the reading processes here: only Linux lets this process adopt them.")
+
+
+# The live preview's latency ------------------------------------------------------------------------
+
+PROJECT_FILES = [
+    "theme",
+    "plugins",
+    "pelicanconf.py",
+    "publishconf.py",
+    "tasks.py",
+    "build.py",
+    "build_profile.py",
+    "preview.py",
+    "site_model.py",
+]
+PREVIEW_EDITS = ("body", "title", "template")
+SHOWN_POST = "post-00050"  # a post of even the smaller site, neither the newest nor the oldest
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+# Time limits: the first build is a cold one of every post; a save not shown within a minute is lost.
+SERVER_START_LIMIT = 900
+SHOWN_LIMIT = 60
+SETTLE_LIMIT = 600
+# Between two saves: the preview before this change ignored a second reload within 3 s.
+PAUSE_BETWEEN_SAVES = 3.5
+
+
+def preview_project(project, folder, count):
+    """A copy of a project's sources, with its content and `count` generated posts."""
+    for name in PROJECT_FILES:
+        source = project / name
+        if source.exists():
+            (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / name)
+    shutil.copytree(project / "content", folder / "content")
+    write_posts(folder / "content", count)
+    return folder
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_served(address, process):
+    """Wait for the first build and the server; fail with the reason when the time is up."""
+    deadline = time.monotonic() + SERVER_START_LIMIT
+    while True:
+        try:
+            with urllib.request.urlopen(address, timeout=5):
+                return
+        except (urllib.error.URLError, ConnectionError) as error:
+            if process.poll() is not None:
+                sys.exit(
+                    f"`invoke livereload` stopped (status {process.returncode}) before serving {address}."
+                )
+            if time.monotonic() > deadline:
+                sys.exit(f"Nothing answered at {address} within {SERVER_START_LIMIT} s: {error}")
+            time.sleep(0.2)
+
+
+POST_TEMPLATE = Path("theme", "templates", "article.html")
+
+
+def save(project, edit, marker, original_template):
+    """What an author saves: a paragraph added to the post, its title, or a line in its template."""
+    if edit == "template":
+        line = f"{{% block content %}}\n<p>{marker}</p>"
+        (project / POST_TEMPLATE).write_text(original_template.replace("{% block content %}", line, 1))
+        return
+    post = project / "content" / f"{SHOWN_POST}.md"
+    text = post.read_text(encoding="utf-8")
+    if edit == "body":
+        text += f"\n{marker}\n"
+    else:
+        text = "\n".join(
+            f"Title: {marker}" if line.startswith("Title:") else line for line in text.split("\n")
+        )
+    post.write_text(text, encoding="utf-8")
+
+
+def wait_until_settled(output, before, started):
+    """Seconds from `started` until the output folder is another (swapped in by a full build)."""
+    deadline = time.monotonic() + SETTLE_LIMIT
+    while time.monotonic() < deadline:
+        try:
+            if output.stat().st_ino != before:
+                return time.perf_counter() - started
+        except FileNotFoundError:
+            pass  # between the two renames of a swap
+        time.sleep(0.02)
+    sys.exit(f"The preview did not settle within {SETTLE_LIMIT} s.")
+
+
+def time_saves(page, project, edit, saves):
+    """(shown, settled) seconds for each save of one kind."""
+    timings = []
+    original_template = (project / POST_TEMPLATE).read_text(encoding="utf-8")
+    for number in range(saves):
+        marker = f"Bench marker {edit} {number} {time.time_ns()}"
+        output_folder = (project / "output").stat().st_ino
+        started = time.perf_counter()
+        save(project, edit, marker, original_template)
+        page.wait_for_function(
+            f"document.body.innerText.includes({marker!r})", timeout=SHOWN_LIMIT * 1000, polling="raf"
+        )
+        shown = time.perf_counter() - started
+        timings.append((shown, wait_until_settled(project / "output", output_folder, started)))
+        time.sleep(PAUSE_BETWEEN_SAVES)
+    return timings
+
+
+def measure_preview(project, count, saves, browser):
+    """{edit: [(shown, settled)…]} for `invoke livereload` in a copy of `project` with `count` posts."""
+    with tempfile.TemporaryDirectory(prefix="blog-preview-bench-") as folder:
+        copy = preview_project(project, Path(folder), count)
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "invoke", "livereload", "--port", str(port)],
+            cwd=copy,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its full builds and their Pagefind stop with it
+        )
+        try:
+            address = f"http://127.0.0.1:{port}"
+            wait_until_served(address + "/", server)
+            page = browser.new_page()
+            page.goto(f"{address}/posts/{SHOWN_POST}/")
+            page.wait_for_function(
+                "window.LiveReload && window.LiveReload.connector.protocol", timeout=30_000
+            )
+            time.sleep(PAUSE_BETWEEN_SAVES)
+            return {edit: time_saves(page, copy, edit, saves) for edit in PREVIEW_EDITS}
+        finally:
+            os.killpg(server.pid, 15)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, 9)
+                server.wait(timeout=30)
+
+
+def run_preview(project, counts, saves):
+    if not CHROMIUM.is_file():
+        print(f"\nThe preview's latency needs Chromium at {CHROMIUM} (apt-get install chromium): left out.")
+        return {}
+    from playwright.sync_api import sync_playwright
+
+    flags = [
+        "--no-first-run",
+        "--disable-background-networking",
+        *(["--no-sandbox"] if os.geteuid() == 0 else []),
+    ]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=flags, timeout=60_000)
+        try:
+            return {count: measure_preview(project, count, saves, browser) for count in counts}
+        finally:
+            browser.close()
+
+
+def print_preview_table(results, saves, project):
+    if not results:
+        return
+    print(f"\nThe live preview of {project}: seconds from a save until Chromium shows it, and until the")
+    print(f"output folder is a full build's (settled); median of {saves} saves, min-max in brackets\n")
+    print(f"{'posts':>6}  {'edit':<9}{'shown':>22}{'settled':>22}")
+    for count, edits in results.items():
+        for edit, timings in edits.items():
+            cells = []
+            for figures in zip(*timings, strict=True):
+                cells.append(f"{statistics.median(figures):.2f} ({min(figures):.2f}-{max(figures):.2f})")
+            print(f"{count:>6}  {edit:<9}{cells[0]:>22}{cells[1]:>22}")
 
 
 def main():
@@ -290,17 +417,21 @@ def main():
     parser.add_argument("--posts", type=int, default=1000, help="how many posts to generate (1000)")
     parser.add_argument("--rounds", type=int, default=5, help="builds of each kind; the best counts (5)")
     parser.add_argument("--profile", choices=["ours-cold", "ours-warm", "notmyidea-cold", "notmyidea-warm"])
-    parser.add_argument("--reading-processes", type=int, help="READING_PROCESSES for ours (default: its own)")
+    parser.add_argument("--only", choices=["builds", "preview"], help="one of the two benchmarks")
+    parser.add_argument("--preview-posts", default="100,1000", help="site sizes for the preview (100,1000)")
+    parser.add_argument("--saves", type=int, default=5, help="saves of each kind in the preview (5)")
+    parser.add_argument("--project", type=Path, default=ROOT, help="whose preview to measure (this one)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         job = json.loads(args.child)
         build_in_process(job["settings"], job["overrides"], job["profile"])
         return
-    cpu_counted = adopt_orphans()
-    measured, best = run(args.posts, args.rounds, args.profile, args.reading_processes)
-    print_rounds(measured)
-    print_table(best, args.posts, args.rounds, args.reading_processes, cpu_counted)
+    if args.only != "preview":
+        print_table(run(args.posts, args.rounds, args.profile), args.posts, args.rounds)
+    if args.only != "builds":
+        counts = [int(count) for count in args.preview_posts.split(",")]
+        print_preview_table(run_preview(args.project.resolve(), counts, args.saves), args.saves, args.project)
 
 
 if __name__ == "__main__":

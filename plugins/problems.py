@@ -16,6 +16,7 @@ The last build's problems and notes stay in `last_report` for build.py.
 import logging
 import os
 import sys
+from collections import defaultdict
 from dataclasses import dataclass
 
 from pelican import signals
@@ -72,9 +73,11 @@ class Collector(logging.Handler):
         super().__init__(logging.WARNING)
         self.problems = set()
         self.files_with_problems = set()
+        self.by_file = defaultdict(set)  # path as shown -> its problems and notes, as they come
 
     def add(self, problem):
         self.problems.add(problem)
+        self.by_file[problem.path].add(problem)
         if not problem.note:
             self.files_with_problems.add(problem.path)
 
@@ -116,6 +119,11 @@ def report(path, message, *, line=0, near=None, note=False):
     if collector is None:  # a check run outside a build, by a test
         raise ValueError(f"{shown(path)}: {message}")
     collector.add(Problem(shown(path) if path else "", line or line_of(path, near), message, note))
+
+
+def problems_of(path):
+    """The problems of a source file in this build: a set that grows as more are reported."""
+    return collector.by_file[shown(path)]
 
 
 def start(pelican):

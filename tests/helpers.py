@@ -37,6 +37,9 @@ PROJECT_FILES = [
     "publishconf.py",
     "tasks.py",
     "build.py",
+    "preview.py",
+    "site_model.py",
+    "build_profile.py",
     "Makefile",
 ]
 
