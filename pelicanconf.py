@@ -29,7 +29,6 @@ PLUGINS = [
     "plugins.content_cache",  # posts from the content cache link and report problems as freshly read ones
     "plugins.site_checks",  # checks across files: places taken twice, missing templates, broken links
     "plugins.parallel_reading",  # reads posts on every core: other processes read from the last post back
-    "plugins.quick_typography",  # typogrify's output, faster: Smartypants skips text it would not change
     "plugins.public",  # what is public: hidden posts and drafts (SHOW_DRAFTS)
     "plugins.taxonomy",  # tags, categories and authors one slug apart are one, as most posts spell them
     "plugins.navigation",  # the pages the menu lists, and the theme's own pages' addresses
@@ -58,7 +57,7 @@ SUMMARY_MAX_PARAGRAPHS = 1
 # acronyms and quotes in spans the stylesheet does not style (and "amp" costs a pass over every
 # page); "widont" glues the last two words of every heading with a no-break space, which overflows
 # a phone's width ("Information Agreement" is wider than 320 px at heading size): the stylesheet's
-# `text-wrap` avoids lone last words instead. plugins/quick_typography.py makes the rest quicker.
+# `text-wrap` avoids lone last words instead. The readers typeset, quicker (plugins/typography.py).
 TYPOGRIFY = True
 TYPOGRIFY_OMIT_FILTERS = ["amp", "caps", "initial_quotes", "widont"]
 

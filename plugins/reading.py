@@ -13,10 +13,12 @@ before Pelican's typography runs on what a reader returns:
 - a code block takes keyboard focus, since a long line makes it scroll sideways;
 - Title is plain text (markup typed into it is shown, never run); a Summary is Markdown or reST,
   as Pelican renders it; `Toc: true` keeps the table of contents Markdown makes;
-- a Date or Modified that is not a date is a problem, reported with its line.
+- a Date or Modified that is not a date is a problem, reported with its line;
+- last, typography (plugins/typography.py), which Pelican would otherwise apply after the reader.
 
 In Markdown these changes are made inside Python-Markdown (a tree processor and the Pygments
-formatter), in reST by the HTML translator. When the post object is made (`content_object_init`),
+formatter), in reST by the HTML translator: all before typography, in whichever process reads the
+file (plugins/parallel_reading.py). When the post object is made (`content_object_init`),
 its metadata is checked (a Title, a Date for a post, a known Status) and it gets `plain_title` and
 `description`, the plain-text forms every template, feed and card uses.
 
@@ -42,7 +44,7 @@ from pelican.utils import set_date_tzinfo, slugify
 from PIL import Image
 from pygments.formatters import HtmlFormatter
 
-from plugins import parallel_reading, problems
+from plugins import parallel_reading, problems, typography
 
 NOTE = re.compile(r"<!--.*?-->", re.DOTALL)
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -258,7 +260,7 @@ class MarkdownReader(readers.MarkdownReader):
         metadata = self.read_metadata(getattr(md, "Meta", {}), md, source_path)
         if str(metadata.get("toc", "")).lower() in ASKING and "<li>" in table_of_contents:
             metadata["table_of_contents"] = table_of_contents
-        return content, metadata
+        return typography.typeset(content, metadata, self.settings)
 
     def markdown_options(self):
         options = dict(self.settings["MARKDOWN"])
@@ -418,7 +420,7 @@ class RstReader(readers.RstReader):
                 line=int(line.group(1)) if line else 0,
             )
             raise
-        return content, metadata
+        return typography.typeset(content, metadata, self.settings)
 
     def process_metadata(self, name, value):
         if name == "title":
@@ -426,13 +428,21 @@ class RstReader(readers.RstReader):
         return super().process_metadata(name, value)
 
 
+class HTMLReader(readers.HTMLReader):
+    """Pelican's reader of .html posts, typesetting them as the other readers do."""
+
+    def read(self, source_path):
+        return typography.typeset(*super().read(source_path), self.settings)
+
+
 # Registering, and the finished post -------------------------------------------------------------
 
-OURS = {readers.MarkdownReader: MarkdownReader, readers.RstReader: RstReader}
+OURS = {readers.MarkdownReader: MarkdownReader, readers.RstReader: RstReader, readers.HTMLReader: HTMLReader}
 
 
 def use_our_readers(pelican_readers):
-    """Ours in place of Pelican's; a reader another plugin or READERS chose is left alone."""
+    """Ours in place of Pelican's (a reader another plugin or READERS chose is left alone); ours typeset."""
+    typography.take_over(pelican_readers.settings)
     reading_settings.clear()
     reading_settings.update(pelican_readers.settings)
     for extension, reader_class in pelican_readers.reader_classes.items():

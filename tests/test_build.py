@@ -11,7 +11,7 @@ from typogrify.filters import typogrify
 import pelicanconf
 from bench.run import write_posts
 from helpers import PUBLISH_SITEURL, copy_project, run_in
-from plugins import quick_typography
+from plugins import typography
 
 FIXTURE_BUILDS = [
     "seed_site",
@@ -83,12 +83,12 @@ TYPOGRAPHIC_CASES = [
 
 def test_quick_typography_gives_typogrifys_output(monkeypatch, tmp_path):
     """The plugin makes Smartypants skip text it would leave unchanged; the output stays the same."""
-    quick_typography.speed_up_smartypants()
+    typography.speed_up_smartypants()
     write_posts(tmp_path, 20)
     pages = [markdown.markdown(post.read_text(encoding="utf-8")) for post in sorted(tmp_path.glob("*.md"))]
     texts = TYPOGRAPHIC_CASES + pages
     omitted = dict.fromkeys(pelicanconf.TYPOGRIFY_OMIT_FILTERS, False)
     quick = [typogrify(text, **omitted) for text in texts]
-    for name in quick_typography.STEPS:
+    for name in typography.STEPS:
         monkeypatch.setattr(smartypants, name, getattr(smartypants, name).__wrapped__)
     assert quick == [typogrify(text, **omitted) for text in texts]
