@@ -1,6 +1,8 @@
 """Building a site in process, and reading its pages the way a reader sees them."""
 
 import filecmp
+import gzip
+import json
 import os
 import shutil
 import subprocess
@@ -143,6 +145,22 @@ def build_site(output, settings_file="pelicanconf.py", **overrides):
     overrides = {"CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False, **overrides}
     built = build(ROOT / settings_file, output=output, **overrides)
     return BuiltSite(built.output, built.settings, built.notes)
+
+
+def fixture_sites(request, name):
+    """The built sites of a fixture: one site, or each of a fixture's {name: site}."""
+    sites = request.getfixturevalue(name)
+    return list(sites.values()) if isinstance(sites, dict) else [sites]
+
+
+def indexed_urls(site):
+    """The addresses, relative to the site's root, of the pages in the site's search index."""
+    urls = []
+    for fragment in sorted((site.output / "pagefind" / "fragment").iterdir()):
+        # Each page's record: gzipped JSON after Pagefind's own prefix.
+        record = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        urls.append(json.loads(record)["url"])
+    return sorted(urls)
 
 
 def differing_files(left, right):
