@@ -153,7 +153,9 @@ class Reading:
     def stop_if_no_process_starts(self):
         failed = [job for job in self.first_jobs if job.done() and job.exception()]
         if failed:
-            logger.error(
+            # Not a problem of the site: a script without an `if __name__ == "__main__":` guard, say, which
+            # a reading process would run again. The build reads every file itself.
+            logger.warning(
                 "The reading processes could not start (%s): every file is read in the build.",
                 failed[0].exception(),
             )
