@@ -175,10 +175,15 @@ def new_post(c, title, category="Notes", tags=""):
     print(f"Wrote {site.shown(path)}: a draft until you delete its Status line.")
 
 
-@task(help={"quick": "Leave out the checks that need a browser or Java", "options": "More pytest options"})
+@task(
+    help={
+        "quick": "Leave out the checks that need a browser or Java, and the slow ones",
+        "options": "More pytest options",
+    }
+)
 def test(c, quick=False, options=""):
     """Run the tests, on every core: the project's, on fixture sites, and the checks of your own site."""
-    quick_options = '-m "not browser and not validator"' if quick else ""
+    quick_options = '-m "not browser and not validator and not slow"' if quick else ""
     c.run(f"{sys.executable} -m pytest -n auto {quick_options} {options}", pty=False)
 
 

@@ -50,6 +50,7 @@ def project(tmp_path_factory):
     return project
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("command", "built"),
     [

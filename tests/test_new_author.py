@@ -61,7 +61,11 @@ A post whose title is Korean.
 }
 
 
-pytestmark = pytest.mark.skipif(bool(os.environ.get(NESTED)), reason="already inside the copy's own run")
+pytestmark = [
+    # Copies the project and runs its tests there: left out of `invoke test --quick`.
+    pytest.mark.slow,
+    pytest.mark.skipif(bool(os.environ.get(NESTED)), reason="already inside the copy's own run"),
+]
 
 
 @pytest.fixture(scope="module")

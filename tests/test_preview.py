@@ -30,6 +30,9 @@ BUILD_TIME_LIMIT = 300
 # moves posts between the pages of every listing.
 SMALL_PAGES = "\nDEFAULT_PAGINATION = 2\n"
 
+# Each test drives the live preview through whole builds: left out of `invoke test --quick`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):

@@ -186,6 +186,7 @@ def defects_project(tmp_path):
     return project
 
 
+@pytest.mark.slow
 def test_ten_defects_in_seven_files_are_ten_sorted_lines_the_same_in_every_run(defects_project):
     # Pelican collects files in a set, whose order changes with the hash seed: the report must not.
     runs = [run_in(defects_project, "-m", "invoke", "build", PYTHONHASHSEED=seed) for seed in ("1", "2")]
@@ -200,6 +201,7 @@ def test_ten_defects_in_seven_files_are_ten_sorted_lines_the_same_in_every_run(d
     assert not (defects_project / "output").exists()
 
 
+@pytest.mark.slow
 def test_plain_pelican_prints_the_same_lines_without_a_traceback(defects_project):
     result = run_in(defects_project, "-m", "pelican", "content")
     assert result.returncode == 1
@@ -221,6 +223,7 @@ def output_files(output):
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("task", ["build", "preview"])
 def test_failed_build_leaves_the_previous_output_untouched(project, task):
     assert run_in(project, "-m", "invoke", task).returncode == 0
@@ -243,6 +246,7 @@ def test_failed_build_leaves_the_previous_output_untouched(project, task):
     assert list(project.glob(".staging-*")) == []
 
 
+@pytest.mark.slow
 def test_a_build_failing_while_the_search_index_is_written_leaves_nothing_behind(project):
     # Pagefind indexes the posts while Pelican writes the listings. With 300 posts it is still at work when
     # the tag pages fail: nothing of it may be left in the staging folder as that is removed.
@@ -257,6 +261,7 @@ def test_a_build_failing_while_the_search_index_is_written_leaves_nothing_behind
     assert not (project / "output").exists()
 
 
+@pytest.mark.slow
 def test_publish_never_sends_a_half_built_site(project, tmp_path):
     # An rsync that notes each call: publish must not call it after a failed build.
     tools = tmp_path / "bin"
@@ -281,6 +286,7 @@ def test_publish_never_sends_a_half_built_site(project, tmp_path):
     assert not calls.exists() and not target.exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("task", ["build", "preview", "clean"])
 def test_tasks_keep_what_a_deploy_target_keeps_in_output(project, task):
     output = project / "output"

@@ -31,6 +31,9 @@ with an arrow -> and "quotes" ... and dashes --
 More text <!-- an inline note: mention-three --> to read.
 """
 
+# Each test runs a task in a copy of the project, in a process of its own: left out of `invoke test --quick`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def project(tmp_path):

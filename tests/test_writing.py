@@ -246,6 +246,7 @@ def is_running(pid):
     return True
 
 
+@pytest.mark.slow  # waits for Pagefind's client to give up on a silent Pagefind
 def test_a_search_indexer_that_does_not_answer_stops_the_build_at_the_time_limit(tmp_path, monkeypatch):
     pagefind, started = tmp_path / "pagefind", tmp_path / "pid"
     pagefind.write_text(f"#!/bin/sh\necho $$ > {started}\nexec sleep 60\n")  # reads nothing, answers nothing
