@@ -17,8 +17,8 @@ command does, and its peak memory is its own (ru_maxrss of that child alone).
 """
 
 import argparse
-import ctypes
 import cProfile
+import ctypes
 import json
 import os
 import pstats
