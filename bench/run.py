@@ -133,6 +133,8 @@ def settings_for(theme, workspace, before=None):
         "GZIP_CACHE": False,
     }
     if theme in ("ours", "before"):
+        if theme == "ours" and READING_PROCESSES:
+            paths["READING_PROCESSES"] = READING_PROCESSES
         return str((ROOT if theme == "ours" else before) / "pelicanconf.py"), paths
     # Pelican's defaults with its notmyidea theme and no typography. Pagination and feeds as our local
     # build has them, so both write the same pages and the ratio measures theme and typography.
@@ -174,6 +176,7 @@ def measure_build(settings_file, overrides, profile_to=None):
     return seconds, usage.ru_utime + usage.ru_stime + cpu_of_orphans(), usage.ru_maxrss / 1024
 
 
+READING_PROCESSES = None  # --reading-processes: ours reads on this many processes (default: every CPU)
 PR_SET_CHILD_SUBREAPER = 36  # from <linux/prctl.h>
 
 
@@ -463,6 +466,7 @@ def main():
     parser.add_argument("--saves", type=int, default=5, help="saves of each kind in the preview (5)")
     parser.add_argument("--project", type=Path, default=ROOT, help="whose preview to measure (this one)")
     parser.add_argument("--before", type=Path, help="an earlier checkout, whose builds run beside ours")
+    parser.add_argument("--reading-processes", type=int, help="ours reads on this many processes (every CPU)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -470,6 +474,8 @@ def main():
         build_in_process(job["settings"], job["overrides"], job["profile"])
         return
     if args.only != "preview":
+        global READING_PROCESSES  # one setting for every build of this run
+        READING_PROCESSES = args.reading_processes
         if not adopt_orphans():
             print("CPU time leaves out the reading processes here: only Linux lets this process adopt them.")
         before = args.before.resolve() if args.before else None
