@@ -27,6 +27,19 @@ from pelican.settings import read_settings
 from plugins import problems
 
 ROOT = Path(__file__).resolve().parent
+# What a copy of the project needs, beside content/, to build and run its tasks (tests and bench/ copy it).
+PROJECT_FILES = [
+    "theme",
+    "plugins",
+    "pelicanconf.py",
+    "publishconf.py",
+    "tasks.py",
+    "build.py",
+    "build_profile.py",
+    "preview.py",
+    "site_model.py",
+    "Makefile",
+]
 logger = logging.getLogger(__name__)
 
 

@@ -285,17 +285,6 @@ def print_table(results, count, rounds):
 
 # The live preview's latency ------------------------------------------------------------------------
 
-PROJECT_FILES = [
-    "theme",
-    "plugins",
-    "pelicanconf.py",
-    "publishconf.py",
-    "tasks.py",
-    "build.py",
-    "build_profile.py",
-    "preview.py",
-    "site_model.py",
-]
 PREVIEW_EDITS = ("body", "title", "template")
 SHOWN_POST = "post-00050"  # a post of even the smaller site, neither the newest nor the oldest
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -309,6 +298,9 @@ PAUSE_BETWEEN_SAVES = 3.5
 
 def preview_project(project, folder, count):
     """A copy of a project's sources, with its content and `count` generated posts."""
+    sys.path.insert(0, str(ROOT))
+    from build import PROJECT_FILES
+
     for name in PROJECT_FILES:
         source = project / name
         if source.exists():

@@ -5,8 +5,12 @@ import gzip
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -15,7 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pelican.settings import DEFAULT_CONFIG
 
-from build import Built, build
+from build import PROJECT_FILES, Built, build
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
@@ -32,18 +36,6 @@ AUTHOR_CONTENT = ROOT / "content"  # the author's: only test_author_site.py and 
 CONSUMERS_CONTENT = SITES / "consumers" / "content"
 PUBLISH_SITEURL = "https://example.org/blog"
 PUBLISH_ROOT_SITEURL = "https://example.org"
-PROJECT_FILES = [
-    "theme",
-    "plugins",
-    "pelicanconf.py",
-    "publishconf.py",
-    "tasks.py",
-    "build.py",
-    "preview.py",
-    "site_model.py",
-    "build_profile.py",
-    "Makefile",
-]
 
 # The URL settings authors bring: this project's own (none to change), Pelican's defaults, and a blog under
 # blog/ with dates in its addresses and pages named by their path in the content folder.
@@ -161,6 +153,26 @@ def indexed_urls(site):
         record = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
         urls.append(json.loads(record)["url"])
     return sorted(urls)
+
+
+def free_port():
+    """A port the system has just handed out, for a server of a test's own."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_served(address, deadline_seconds=120):
+    """Wait until a server answers at an address; fail with the reason when the time is up."""
+    deadline = time.monotonic() + deadline_seconds
+    while True:
+        try:
+            with urllib.request.urlopen(address, timeout=5) as response:
+                return response.status
+        except (urllib.error.URLError, ConnectionError) as error:
+            if time.monotonic() > deadline:
+                pytest.fail(f"nothing answered at {address} within {deadline_seconds} s: {error}")
+            time.sleep(0.2)
 
 
 def differing_files(left, right):

@@ -1,6 +1,5 @@
 """The build itself: every fixture site builds without a note, and every way of building gives the same site."""
 
-import filecmp
 import shutil
 
 import markdown
@@ -10,7 +9,7 @@ from typogrify.filters import typogrify
 
 import pelicanconf
 from bench.run import write_posts
-from helpers import PUBLISH_SITEURL, copy_project, run_in
+from helpers import PUBLISH_SITEURL, copy_project, differing_files, run_in
 from plugins import typography
 
 FIXTURE_BUILDS = [
@@ -33,14 +32,6 @@ def test_fixture_sites_build_without_a_note(request, built):
     sites = request.getfixturevalue(built)
     for site in sites.values() if isinstance(sites, dict) else [sites]:
         assert site.notes == [], site.output
-
-
-def differing_files(left, right):
-    comparison = filecmp.dircmp(left, right)
-    differences = comparison.left_only + comparison.right_only + comparison.diff_files
-    for name in comparison.common_dirs:
-        differences += [f"{name}/{path}" for path in differing_files(left / name, right / name)]
-    return differences
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,9 @@ settled, every file must be, the search index included.
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 from blinker import ANY
@@ -22,7 +19,7 @@ from blinker import ANY
 import preview
 from build import BuildFailed, build, build_with_cache, shown
 from build_profile import BuildProfile, pelican_signals
-from helpers import SAMPLE_CONTENT, copy_project
+from helpers import SAMPLE_CONTENT, copy_project, free_port, wait_until_served
 
 # A clean build of the sample site takes seconds; one not done in this long is stuck.
 BUILD_TIME_LIMIT = 300
@@ -330,24 +327,6 @@ def test_a_warm_build_gives_a_tag_the_spelling_a_clean_build_gives_it(project):
 
 
 # With a real browser: the page it shows reloads with the change --------------------------------
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_served(address, deadline_seconds=120):
-    deadline = time.monotonic() + deadline_seconds
-    while True:
-        try:
-            with urllib.request.urlopen(address, timeout=5):
-                return
-        except (urllib.error.URLError, ConnectionError) as error:
-            if time.monotonic() > deadline:
-                pytest.fail(f"nothing answered at {address} within {deadline_seconds} s: {error}")
-            time.sleep(0.2)
 
 
 @pytest.mark.browser

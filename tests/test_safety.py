@@ -1,6 +1,5 @@
 """Nothing is injected: metadata reaches every page and feed as text, and no page needs what the CSP forbids."""
 
-import fnmatch
 import json
 import re
 import xml.etree.ElementTree as ElementTree
@@ -168,22 +167,6 @@ def test_headers_file_sets_security_and_cache_headers(headers, content_security_
     assert content_security_policy["default-src"] == ["'none'"]
     for directive in ("base-uri", "form-action", "frame-ancestors"):
         assert content_security_policy[directive] == ["'none'"]
-
-
-def test_every_theme_file_has_exactly_one_cache_rule(seed_publish_site, headers):
-    cache_rules = {
-        pattern: rule["Cache-Control"] for pattern, rule in headers.items() if "Cache-Control" in rule
-    }
-    theme_files = [path for path in (seed_publish_site.output / "theme").rglob("*") if path.is_file()]
-    assert theme_files
-    for path in theme_files:
-        url_path = "/" + path.relative_to(seed_publish_site.output).as_posix()
-        matching = [rule for pattern, rule in cache_rules.items() if fnmatch.fnmatch(url_path, pattern)]
-        assert len(matching) == 1, f"{url_path}: {matching}"
-        if re.fullmatch(r"/theme/css/main\.[0-9a-f]+\.css", url_path):
-            assert matching[0] == "public, max-age=31536000, immutable"  # named by its content
-        else:
-            assert matching[0] == "public, max-age=3600", url_path
 
 
 # What each kind of element loads, in the terms of a Content-Security-Policy directive.

@@ -1,10 +1,8 @@
 """The author's tasks, run as an author runs them, in a copy of the project with the seed post as content."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from datetime import datetime
@@ -14,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from build import build_with_cache
-from helpers import PUBLISH_SITEURL, copy_project, front_matter, run_in
+from helpers import PUBLISH_SITEURL, copy_project, free_port, front_matter, run_in, wait_until_served
 
 # A note in every form an author might write one: on one line, over several, with the "--" and "->"
 # that typography would turn into dashes and arrows if it ran before the note was removed.
@@ -186,26 +184,6 @@ def test_preview_builds_for_the_local_server_when_no_address_is_set(project):
     assert 'rel="canonical" href="http://127.0.0.1:8000/"' in home
 
 
-def free_port():
-    """A port the system has just handed out, for a server of the task's own."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(address, deadline_seconds=120):
-    """Wait until a server answers at an address; fail with the reason when the time is up."""
-    deadline = time.monotonic() + deadline_seconds
-    while True:
-        try:
-            with urllib.request.urlopen(address, timeout=5) as response:
-                return response.status
-        except (urllib.error.URLError, ConnectionError) as error:
-            if time.monotonic() > deadline:
-                pytest.fail(f"nothing answered at {address} within {deadline_seconds} s: {error}")
-            time.sleep(0.2)
-
-
 @pytest.mark.parametrize("task", ["serve", "livereload"])
 def test_local_preview_answers_a_missing_address_with_the_sites_404_page(project, task):
     port = free_port()
@@ -217,7 +195,7 @@ def test_local_preview_answers_a_missing_address_with_the_sites_404_page(project
     )
     try:
         address = f"http://127.0.0.1:{port}"
-        assert wait_for(address + "/") == 200
+        assert wait_until_served(address + "/") == 200
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(address + "/no/such/page/", timeout=10)
         assert missing.value.code == 404
