@@ -9,6 +9,7 @@ only the cards that changed. `bench/cards.py` measures their cost.
 
 import re
 import shutil
+from io import BytesIO
 
 import pytest
 from PIL import Image
@@ -241,3 +242,23 @@ def test_an_image_without_alt_text_or_file_is_a_problem(tmp_path, extra, message
     with pytest.raises(BuildFailed):
         build_cards(content, tmp_path / "cache")
     assert [problem.line for problem in problems.last_report if message in problem.message] == [4]
+
+
+SAMPLE_CARDS = {
+    "short-title": "First steps",
+    "long-title": "How two neighbours signed an intelligence pact, and why one of them later moved to leave it",
+    "non-ascii-title": "Über Brücken: Грамматика, Ελληνικά and Ærøskøbing\u2019s ferries",
+}
+
+
+@pytest.mark.parametrize("name", SAMPLE_CARDS)
+def test_sample_cards_are_written_for_a_person_to_look_at(name):
+    # test-artifacts/cards/ (git-ignored) holds them after each run, beside the browser's screenshots.
+    colours = social_cards.theme_colours(ROOT / "theme")
+    png = social_cards.draw(social_cards.Card("Our Blog", SAMPLE_CARDS[name], "23 August 2019"), colours)
+    folder = ROOT / "test-artifacts" / "cards"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.png").write_bytes(png)
+    with Image.open(BytesIO(png)) as card:
+        assert card.size == (1200, 630) and len(png) <= 100 * 1024
+    assert social_cards.drawable(SAMPLE_CARDS[name]) == SAMPLE_CARDS[name]  # every letter in the font
