@@ -3,6 +3,7 @@ and the live preview's latency, from a save until the browser shows it.
 
     python bench/run.py                # 1,000 generated posts; the preview at 100 and 1,000 posts
     python bench/run.py --posts 200    # a quicker run
+    python bench/run.py --only builds --posts 66 --pages 703   # a site of many pages
     python bench/run.py --profile ours-cold --rounds 1   # cProfile one build: where the time goes
     python bench/run.py --only preview --saves 7 --preview-posts 1000
     python bench/run.py --only preview --project /tmp/older-checkout   # another version's preview
@@ -112,11 +113,22 @@ def write_posts(folder, count, seed=SEED):
             "Slug": f"post-{number:05d}",
             "Category": rng.choice(CATEGORIES),
             "Tags": ", ".join(rng.sample(TAGS, rng.randint(1, 4))),
-            # Our front-matter rules require a Summary (plugins/content_checks.py).
+            # A Summary is optional; each post has one so that checkouts that required it (--before) build too.
             "Summary": sentence(rng),
         }
         front_matter = "".join(f"{key}: {value}\n" for key, value in metadata.items())
         (folder / f"post-{number:05d}.md").write_text(f"{front_matter}\n{post_body(rng)}", encoding="utf-8")
+
+
+def write_pages(folder, count, seed=SEED):
+    """Write `count` Markdown pages into folder/pages: a site of many pages, whose navigation is the cost."""
+    rng = random.Random(seed + 1)
+    (folder / "pages").mkdir(exist_ok=True)
+    for number in range(count):
+        title = sentence(rng).rstrip(".?")[:60].replace("`", "").strip()
+        body = "\n\n".join(paragraph(rng) for _ in range(rng.randint(1, 4)))
+        page = f"Title: {title}\nSlug: page-{number:05d}\n\n{body}\n"
+        (folder / "pages" / f"page-{number:05d}.md").write_text(page, encoding="utf-8")
 
 
 def settings_for(theme, workspace, before=None):
@@ -244,12 +256,13 @@ def one_round(source, workspace, profile=None, before=None):
     return results
 
 
-def run(count, rounds, profile=None, before=None):
+def run(count, rounds, profile=None, before=None, pages=0):
     """The best of some rounds for each build: the run least disturbed by whatever else the machine did."""
     with tempfile.TemporaryDirectory(prefix="blog-bench-") as folder:
         source = Path(folder) / "posts"
         shutil.copytree(SEED_CONTENT, source)
         write_posts(source, count)
+        write_pages(source, pages)
         measured = [
             one_round(source, Path(folder) / f"round-{number}", profile, before) for number in range(rounds)
         ]
@@ -270,9 +283,10 @@ RATIOS = [
 ]
 
 
-def print_table(results, count, rounds):
+def print_table(results, count, rounds, pages=0):
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"\n{count} posts (+1 real post) on {cpus} CPUs; each build in its own process, best of {rounds}\n")
+    site = f"{count} posts (+1 real post)" + (f" and {pages} pages" if pages else "")
+    print(f"\n{site} on {cpus} CPUs; each build in its own process, best of {rounds}\n")
     print(f"{'build':<16}{'wall s':>8}{'CPU s':>8}{'ms/post':>9}{'peak MiB':>10}")
     for name, (seconds, cpu, memory) in results.items():
         print(f"{name:<16}{seconds:>8.2f}{cpu:>8.2f}{seconds / count * 1000:>9.2f}{memory:>10.0f}")
@@ -451,6 +465,7 @@ def print_preview_table(results, saves, project):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=1000, help="how many posts to generate (1000)")
+    parser.add_argument("--pages", type=int, default=0, help="how many pages to generate besides (0)")
     parser.add_argument("--rounds", type=int, default=5, help="builds of each kind; the best counts (5)")
     parser.add_argument("--profile", choices=["ours-cold", "ours-warm", "notmyidea-cold", "notmyidea-warm"])
     parser.add_argument("--only", choices=["builds", "preview"], help="one of the two benchmarks")
@@ -471,7 +486,8 @@ def main():
         if not adopt_orphans():
             print("CPU time leaves out the reading processes here: only Linux lets this process adopt them.")
         before = args.before.resolve() if args.before else None
-        print_table(run(args.posts, args.rounds, args.profile, before), args.posts, args.rounds)
+        results = run(args.posts, args.rounds, args.profile, before, args.pages)
+        print_table(results, args.posts, args.rounds, args.pages)
     if args.only != "builds":
         counts = [int(count) for count in args.preview_posts.split(",")]
         print_preview_table(run_preview(args.project.resolve(), counts, args.saves), args.saves, args.project)
