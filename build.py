@@ -14,8 +14,12 @@ import http.server
 import logging
 import os
 import shutil
+import socket
 import threading
+import time
 import traceback
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -202,6 +206,39 @@ def build_with_cache(settings_file, cache, fresh=False, **overrides):
         shutil.rmtree(cache, ignore_errors=True)
     cached = {"CACHE_PATH": str(cache), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
     return build(settings_file, **cached, **overrides)
+
+
+def free_port(host="127.0.0.1"):
+    """A port the system has just handed out, for a server another process starts (a test's, a benchmark's)."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_served(address, limit=120, process=None):
+    """Wait until a server answers at an address, and return its status. Raise TimeoutError when `limit`
+    seconds pass, or RuntimeError when `process`, the server's, stops first; each names the address."""
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            with urllib.request.urlopen(address, timeout=5) as response:
+                return response.status
+        except (urllib.error.URLError, ConnectionError) as error:
+            if process is not None and process.poll() is not None:
+                raise RuntimeError(
+                    f"the server stopped (status {process.returncode}) before serving {address}"
+                ) from None
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"nothing answered at {address} within {limit} s: {error}") from None
+            time.sleep(0.2)
+
+
+def copy_sources(project, destination):
+    """A project's sources (those of PROJECT_FILES it has) copied into a folder, as a clone holds them."""
+    for name in PROJECT_FILES:
+        source = Path(project) / name
+        if source.exists():
+            (shutil.copytree if source.is_dir() else shutil.copy)(source, Path(destination) / name)
 
 
 def serve_forever(folder, host, port):

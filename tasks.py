@@ -89,6 +89,12 @@ def site_address(required):
     return address or f"http://{CONFIG['host']}:{CONFIG['port']}"
 
 
+def build_to_publish():
+    """Build with the publish settings for the site's address, which must be set; return the output folder."""
+    run_build(CONFIG["publish_settings"], SITEURL=site_address(required=True))
+    return settings("publish_settings")["OUTPUT_PATH"]
+
+
 @task
 def preview(c):
     """Build with the publish settings (feeds, sitemap, absolute URLs); SITEURL defaults to the local server."""
@@ -108,9 +114,7 @@ def publish(c, target=CONFIG["publish_target"]):
         )
     if not shutil.which("rsync"):
         raise Exit("rsync is not installed, and publish copies the site with it: install rsync.", code=2)
-    address = site_address(required=True)
-    run_build(CONFIG["publish_settings"], SITEURL=address)
-    output = settings("publish_settings")["OUTPUT_PATH"]
+    output = build_to_publish()
     c.run(f"rsync --recursive --compress --checksum --delete {shlex.quote(output)}/ {shlex.quote(target)}")
 
 
@@ -123,9 +127,7 @@ def gh_pages(c):
         raise Exit(
             f'No git remote "{remote}": add it, or set GITHUB_PAGES_REMOTE to the one to push to.', code=2
         )
-    address = site_address(required=True)
-    run_build(CONFIG["publish_settings"], SITEURL=address)
-    output = settings("publish_settings")["OUTPUT_PATH"]
+    output = build_to_publish()
     branch = CONFIG["github_pages_branch"]
     c.run(f"ghp-import --no-jekyll --push --remote {remote} --branch {branch} -m 'Publish site' {output}")
 

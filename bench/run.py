@@ -25,14 +25,11 @@ import os
 import pstats
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -310,41 +307,21 @@ SETTLE_LIMIT = 600
 PAUSE_BETWEEN_SAVES = 3.5
 
 
+def project_helpers():
+    """build.py's helpers, imported only where the preview is measured: a build's own process must not
+    import this project's plugins package, which an earlier checkout's (--before) would then resolve to."""
+    sys.path.insert(0, str(ROOT))
+    import build
+
+    return build
+
+
 def preview_project(project, folder, count):
     """A copy of a project's sources, with its content and `count` generated posts."""
-    sys.path.insert(0, str(ROOT))
-    from build import PROJECT_FILES
-
-    for name in PROJECT_FILES:
-        source = project / name
-        if source.exists():
-            (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / name)
+    project_helpers().copy_sources(project, folder)
     shutil.copytree(project / "content", folder / "content")
     write_posts(folder / "content", count)
     return folder
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_served(address, process):
-    """Wait for the first build and the server; fail with the reason when the time is up."""
-    deadline = time.monotonic() + SERVER_START_LIMIT
-    while True:
-        try:
-            with urllib.request.urlopen(address, timeout=5):
-                return
-        except (urllib.error.URLError, ConnectionError) as error:
-            if process.poll() is not None:
-                sys.exit(
-                    f"`invoke livereload` stopped (status {process.returncode}) before serving {address}."
-                )
-            if time.monotonic() > deadline:
-                sys.exit(f"Nothing answered at {address} within {SERVER_START_LIMIT} s: {error}")
-            time.sleep(0.2)
 
 
 POST_TEMPLATE = Path("theme", "templates", "article.html")
@@ -402,7 +379,8 @@ def measure_preview(project, count, saves, browser):
     """{edit: [(shown, settled)…]} for `invoke livereload` in a copy of `project` with `count` posts."""
     with tempfile.TemporaryDirectory(prefix="blog-preview-bench-") as folder:
         copy = preview_project(project, Path(folder), count)
-        port = free_port()
+        helpers = project_helpers()
+        port = helpers.free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "invoke", "livereload", "--port", str(port)],
             cwd=copy,
@@ -412,7 +390,10 @@ def measure_preview(project, count, saves, browser):
         )
         try:
             address = f"http://127.0.0.1:{port}"
-            wait_until_served(address + "/", server)
+            try:
+                helpers.wait_until_served(address + "/", SERVER_START_LIMIT, process=server)
+            except (TimeoutError, RuntimeError) as failure:
+                sys.exit(f"`invoke livereload`: {failure}.")
             page = browser.new_page()
             page.goto(f"{address}/posts/{SHOWN_POST}/")
             page.wait_for_function(

@@ -5,12 +5,8 @@ import gzip
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -19,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pelican.settings import DEFAULT_CONFIG
 
-from build import PROJECT_FILES, Built, build
+from build import Built, build, copy_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
@@ -155,26 +151,6 @@ def indexed_urls(site):
     return sorted(urls)
 
 
-def free_port():
-    """A port the system has just handed out, for a server of a test's own."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_served(address, deadline_seconds=120):
-    """Wait until a server answers at an address; fail with the reason when the time is up."""
-    deadline = time.monotonic() + deadline_seconds
-    while True:
-        try:
-            with urllib.request.urlopen(address, timeout=5) as response:
-                return response.status
-        except (urllib.error.URLError, ConnectionError) as error:
-            if time.monotonic() > deadline:
-                pytest.fail(f"nothing answered at {address} within {deadline_seconds} s: {error}")
-            time.sleep(0.2)
-
-
 def differing_files(left, right):
     """The files that differ between two folders, or are in only one of them, as paths relative to them."""
     comparison = filecmp.dircmp(left, right)
@@ -239,9 +215,7 @@ def require_tool(available, reason):
 def copy_project(destination, content=SEED_CONTENT):
     """The project's sources in a fresh folder, with a fixture site as its content, so commands run there
     as in a clone. content/ is the author's: the project's tests never read it."""
-    for name in PROJECT_FILES:
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, destination / name)
+    copy_sources(ROOT, destination)
     shutil.copytree(content, destination / "content")
     return destination
 
