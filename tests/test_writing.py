@@ -213,12 +213,17 @@ def test_a_page_indexed_after_the_index_was_written_is_in_the_final_index(tmp_pa
     assert fragment_urls(output / "pagefind") == ["/late/", "/posts/a/"]
 
 
-def test_a_failing_search_indexer_stops_the_build_with_its_message(tmp_path, monkeypatch):
-    # A Pagefind that says what went wrong and ends at once, as one that crashes would.
-    pagefind = tmp_path / "pagefind"
-    pagefind.write_text("#!/bin/sh\necho 'pagefind: out of memory' >&2\nexit 1\n")
+def use_as_pagefind(shell_script, folder, monkeypatch):
+    """Builds in this test run a shell script of the test's own in Pagefind's place."""
+    pagefind = folder / "pagefind"
+    pagefind.write_text(f"#!/bin/sh\n{shell_script}")
     pagefind.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(pagefind))
+
+
+def test_a_failing_search_indexer_stops_the_build_with_its_message(tmp_path, monkeypatch):
+    # A Pagefind that says what went wrong and ends at once, as one that crashes would.
+    use_as_pagefind("echo 'pagefind: out of memory' >&2\nexit 1\n", tmp_path, monkeypatch)
     # The time limit is far beyond what a crash needs: the build must notice the crash itself.
     with pytest.raises(
         BuildFailed, match=r"SearchIndexError: Pagefind stopped while indexing .*: pagefind: out of memory"
@@ -248,10 +253,10 @@ def is_running(pid):
 
 @pytest.mark.slow  # waits for Pagefind's client to give up on a silent Pagefind
 def test_a_search_indexer_that_does_not_answer_stops_the_build_at_the_time_limit(tmp_path, monkeypatch):
-    pagefind, started = tmp_path / "pagefind", tmp_path / "pid"
-    pagefind.write_text(f"#!/bin/sh\necho $$ > {started}\nexec sleep 60\n")  # reads nothing, answers nothing
-    pagefind.chmod(0o755)
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(pagefind))
+    started = tmp_path / "pid"
+    use_as_pagefind(
+        f"echo $$ > {started}\nexec sleep 60\n", tmp_path, monkeypatch
+    )  # reads and answers nothing
     with pytest.raises(
         BuildFailed, match=r"SearchIndexError: Pagefind did not answer within 1 s while indexing "
     ):
