@@ -1,7 +1,7 @@
 """The author's tasks: `invoke --list` shows them, `invoke --help TASK` explains one.
 
-Each is a few lines over build.py, which builds the site (into a staging folder that replaces output/
-only when the whole build succeeded) and serves it.
+Each is a few lines over the package ourblog/: it builds the site (into a staging folder that replaces
+output/ only when the whole build succeeded), serves and previews it, and moves an old blog in.
 """
 
 import os
@@ -18,9 +18,9 @@ from invoke.exceptions import Exit
 from pelican.settings import get_settings_from_file, read_settings
 from pelican.utils import clean_output_dir, slugify
 
-import build as site
-from build_profile import BuildProfile
-from preview import live_preview
+from ourblog import build as site
+from ourblog import server
+from ourblog.profile import BuildProfile
 
 ROOT = Path(__file__).resolve().parent
 CONFIG = {
@@ -68,12 +68,14 @@ def clean(c):
 @task(build, help={"port": "The port to serve on (8000); 0 lets the system choose"})
 def serve(c, port=CONFIG["port"]):
     """Build the site and serve output/ at http://127.0.0.1:8000/, as a static host would (Ctrl-C stops)."""
-    site.serve_forever(settings()["OUTPUT_PATH"], CONFIG["host"], int(port))
+    server.serve_until_stopped(site.shown(settings()["OUTPUT_PATH"]), CONFIG["host"], int(port))
 
 
 @task(help={"port": "The port to serve on (8000)"})
 def livereload(c, port=CONFIG["port"]):
     """Serve the site and show each saved change in the browser at once (Ctrl-C stops)."""
+    from ourblog.preview import live_preview  # watchfiles, only for this task
+
     live_preview(CONFIG["settings"], CONFIG["host"], int(port))
 
 

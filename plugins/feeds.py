@@ -1,10 +1,8 @@
 """The site's feeds: Pelican's Atom and RSS, completed, and a JSON Feed of its own.
 
-- Every Atom feed names an XSL stylesheet (FEED_STYLESHEET), so a browser shows it as a page of the
-  site rather than raw XML. Pelican hands the feed to feedgenerator, which writes the whole document
-  in one call and cannot add an <?xml-stylesheet?> processing instruction; Pelican's feed_written
-  signal fires once the file is complete, so the instruction is inserted there, after the XML
-  declaration. Feed readers ignore it. The stylesheet must be served from the feeds' own origin.
+- Feeds stay plain XML, for feed readers: a visitor who follows a feed link in a browser is better
+  served by the site's subscribe page (theme/templates/subscribe.html: what a feed is, the addresses
+  to copy), linked beside every feed link, than by an XSLT stylesheet, which browsers are removing.
 - A feed's link to the site leads to its home page, wherever INDEX_SAVE_AS puts it (Pelican links
   the site's root, which a blog under blog/ leaves empty).
 - Every entry names its author: the post's authors, or the site itself (SITENAME, with its home page)
@@ -28,12 +26,15 @@ Feeds need absolute URLs: they are written only with a SITEURL (publishconf.py s
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
-from feedgenerator import Atom1Feed
+from jinja2 import pass_context
 from markupsafe import Markup
 from pelican import signals
+
+from plugins import addresses
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # A start tag, and in it an attribute that holds a URL (srcset holds several). Only start tags: a
@@ -43,13 +44,55 @@ URL_ATTRIBUTE = re.compile(r"""(\s(?:href|src|poster|cite)\s*=\s*)(["'])(.*?)\2"
 SRCSET_ATTRIBUTE = re.compile(r"""(\ssrcset\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE)
 
 
-def home_page_url(settings):
-    return f"{settings['SITEURL']}/{settings.get('INDEX_SAVE_AS', 'index.html').removesuffix('index.html')}"
+@dataclass(frozen=True)
+class Feed:
+    """A feed as pages link it: its kind's media type, its address, and a name for it."""
+
+    media_type: str
+    url: str
+    title: str
+
+
+MEDIA_TYPES = {"ATOM": "application/atom+xml", "RSS": "application/rss+xml", "JSON": "application/feed+json"}
+FORMAT_NAMES = {"ATOM": "Atom", "RSS": "RSS", "JSON": "JSON Feed"}
+# The settings of the site's own feeds, in the order pages list them.
+SITE_FEEDS = ("FEED_ALL_ATOM", "FEED_ALL_RSS", "FEED_ATOM", "FEED_RSS", "FEED_ALL_JSON")
+# The feeds of one category, tag or author: their settings' prefix.
+TERM_FEEDS = {"category": "CATEGORY_FEED", "tag": "TAG_FEED", "author": "AUTHOR_FEED"}
+
+
+@pass_context
+def feeds_of(context, term=None, kind=None):
+    """The feeds a page links: the site's, or, given a term and its kind ("tag"), that term's own."""
+    settings = context
+    if term is None:
+        found = {}  # address -> format: FEED_ALL_ATOM and FEED_ATOM are often one file, linked once
+        for name in SITE_FEEDS:
+            if settings.get(name):
+                found.setdefault(settings[name], name.rsplit("_", 1)[1])
+        return [
+            Feed(
+                MEDIA_TYPES[media],
+                f"{settings['FEED_DOMAIN']}/{path}",
+                f"{settings['SITENAME']} ({FORMAT_NAMES[media]})",
+            )
+            for path, media in found.items()
+        ]
+    prefix = TERM_FEEDS[kind]
+    return [
+        Feed(
+            MEDIA_TYPES[media],
+            f"{settings['FEED_DOMAIN']}/{settings[f'{prefix}_{media}'].format(slug=term.slug)}",
+            f"{settings['SITENAME']}: {term} ({FORMAT_NAMES[media]})",
+        )
+        for media in ("ATOM", "RSS")
+        if settings.get(f"{prefix}_{media}")
+    ]
 
 
 def site_as_author(settings):
     """Who wrote a post that names nobody: the site, as a name and the address of its home page."""
-    return {"name": plain_text(settings["SITENAME"]), "url": home_page_url(settings)}
+    return {"name": plain_text(settings["SITENAME"]), "url": addresses.home_url(settings)}
 
 
 def licence_text(settings):
@@ -86,7 +129,7 @@ def posts_by_url(context):
 
 def complete_the_feed(context, feed):
     """Make Pelican's feed valid for every reader before it is written (see the module's docstring)."""
-    feed.feed["link"] = home_page_url(context)
+    feed.feed["link"] = addresses.home_url(context)
     feed.feed["language"] = context["DEFAULT_LANG"]
     feed.feed["feed_copyright"] = licence_text(context)
     posts = posts_by_url(context)
@@ -105,16 +148,6 @@ def complete_item(item, post, settings):
     item["unique_id_is_permalink"] = False
     for field in ("content", "description"):
         item[field] = absolute_links(item[field], item["link"])
-
-
-def add_stylesheet(path, context, feed):
-    stylesheet = context.get("FEED_STYLESHEET")
-    if not stylesheet or not isinstance(feed, Atom1Feed):
-        return
-    feed_file = Path(path)
-    declaration, rest = feed_file.read_text(encoding="utf-8").split("?>", 1)
-    instruction = f'<?xml-stylesheet type="text/xsl" href="{context["SITEURL"]}/{stylesheet}"?>'
-    feed_file.write_text(f"{declaration}?>\n{instruction}{rest}", encoding="utf-8")
 
 
 def plain_text(html):
@@ -152,7 +185,7 @@ def json_feed(articles, settings):
     feed = {
         "version": JSON_FEED_VERSION,
         "title": plain_text(settings["SITENAME"]),
-        "home_page_url": home_page_url(settings),
+        "home_page_url": addresses.home_url(settings),
         "feed_url": f"{settings['FEED_DOMAIN']}/{settings['FEED_ALL_JSON']}",
         "language": settings["DEFAULT_LANG"],
         "authors": [site_as_author(settings)],
@@ -173,7 +206,11 @@ def write_json_feed(generator, writer):
     path.write_text(json.dumps(feed, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
+def add_to_templates(pelican):
+    pelican.settings["JINJA_GLOBALS"] = {**pelican.settings.get("JINJA_GLOBALS", {}), "feeds_of": feeds_of}
+
+
 def register():
+    signals.initialized.connect(add_to_templates)
     signals.feed_generated.connect(complete_the_feed)
-    signals.feed_written.connect(add_stylesheet)
     signals.article_writer_finalized.connect(write_json_feed)

@@ -1,17 +1,10 @@
-"""The menu, the addresses of the theme's own pages, and the names of languages.
-
-Templates link the theme's own pages (archives, tags, search…) through THEME_URLS: each address comes
-from the page's setting (ARCHIVES_URL, else ARCHIVES_SAVE_AS without its "index.html"), so the links
-follow whatever URL settings the author brings, and a page the site does not write (not in
-DIRECT_TEMPLATES, or an empty SAVE_AS) is not linked.
+"""The menu, and the names of languages.
 
 The menu (`menu_pages`) lists the pages from content/pages that ask for it with `Menu: yes`, or a
 number for their place. When no page asks, it lists every page while there are at most
 MENU_PAGES_LIMIT of them: a site of hundreds of pages would otherwise repeat them all in every page's
 header, doubling the build's time and size; it then says so, once.
 """
-
-import os
 
 from pelican import signals
 
@@ -69,22 +62,7 @@ def language_name(code):
     return LANGUAGE_NAMES.get(code.lower().split("-")[0].split("_")[0], code)
 
 
-def theme_urls(settings):
-    """{"archives": "archives/", ...}: the address of each page the theme writes itself."""
-    urls = {}
-    for name in settings["DIRECT_TEMPLATES"]:
-        save_as = settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html")
-        if save_as:
-            urls[name] = settings.get(f"{name.upper()}_URL") or save_as.removesuffix("index.html")
-    return urls
-
-
 def add_to_templates(pelican):
-    pelican.settings["THEME_URLS"] = theme_urls(pelican.settings)
-    # Pelican names each page it writes from a direct template after its file: "index" for index.html.
-    pelican.settings["INDEX_PAGE_NAME"] = os.path.splitext(
-        pelican.settings.get("INDEX_SAVE_AS", "index.html")
-    )[0]
     pelican.settings["JINJA_FILTERS"] = {
         **pelican.settings.get("JINJA_FILTERS", {}),
         "language_name": language_name,

@@ -24,10 +24,12 @@ from pelican import signals
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    path: str  # as the author knows it: relative to the folder the build runs in
+    path: str  # as the author knows it: relative to the folder the build runs in; "" for the settings
     line: int  # 0 when the problem is about the whole file
     message: str
     note: bool = False
+    # Notes of one kind are counted at the end of the report ("84 images without alt text in 30 files").
+    counted_as: str = ""
 
     def __str__(self):
         place = f"{self.path}:{self.line}: " if self.line else f"{self.path}: " if self.path else ""
@@ -62,6 +64,8 @@ def line_of(path, text):
     return 0
 
 
+# What Pelican logs when reading a file raised an exception, with the file and the exception.
+COULD_NOT_READ = "Could not process"
 # Pelican's warnings about two posts with one slug: plugins/site_checks.py names them better.
 SAID_BETTER_ELSEWHERE = ("There are %s items", "There are %s original (not translated) items")
 
@@ -92,7 +96,11 @@ class Collector(logging.Handler):
         # Pelican's own line for a file we have already explained ("Could not process x.md") adds nothing.
         if path and shown(path) in self.files_with_problems:
             return
-        message = " ".join(record.getMessage().split())
+        if path and str(record.msg).startswith(COULD_NOT_READ):
+            # Pelican's words, then the exception's: say it of the file, on one line.
+            message = f"could not be read: {' '.join(str(record.args[-1]).split())}"
+        else:
+            message = " ".join(record.getMessage().split())
         self.add(Problem(shown(path) if path else "", 0, message, note=record.levelno < logging.ERROR))
 
 
@@ -108,22 +116,25 @@ def pelican_error_path(record):
 collector = None  # this build's
 current_content_path = "."
 last_report = []  # the problems and notes of the last build, sorted
-# Checks of the finished site (plugins/site_checks.py checks its links), run before the report.
+# Checks of the finished site (plugins/link_check.py checks its links), run before the report.
 final_checks = []
 
 
-def report(path, message, *, line=0, near=None, note=False):
-    """Record a problem of a source file ("" for one of the settings); `near` is text that locates its line.
+def report(path, message, *, line=0, near=None, note=False, counted_as=""):
+    """Record a problem of a source file ("" for one of the settings), on one line; `near` is text that
+    locates its line.
 
     Call it from a signal sent after `initialized`, when this build's collector exists."""
+    message = " ".join(message.split())
     if collector is None:  # a check run outside a build, by a test
         raise ValueError(f"{shown(path)}: {message}")
-    collector.add(Problem(shown(path) if path else "", line or line_of(path, near), message, note))
+    place = shown(path) if path else ""
+    collector.add(Problem(place, line or line_of(path, near), message, note, counted_as))
 
 
 def problems_of(path):
     """The problems of a source file in this build: a set that grows as more are reported."""
-    return collector.by_file[shown(path)]
+    return collector.by_file[shown(path)] if collector is not None else set()
 
 
 def start(pelican):
@@ -146,6 +157,13 @@ def print_report(found):
     last_report = sorted(found.problems)
     for problem in last_report:
         print(problem, file=sys.stderr)
+    counted = defaultdict(list)
+    for problem in found.problems:
+        if problem.note and problem.counted_as:
+            counted[problem.counted_as].append(problem)
+    for kind, notes in sorted(counted.items()):
+        files = plural(len({note.path for note in notes}), "file")
+        print(f"note: {len(notes):,} {kind} in {files}.", file=sys.stderr)
     failures = [problem for problem in found.problems if not problem.note]
     if failures:
         files = len({problem.path for problem in failures})

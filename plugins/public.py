@@ -1,4 +1,5 @@
-"""What is public: the one definition that listings, search, sitemap, feeds and navigation follow.
+"""What is public, and what a build writes: the one definition that listings, search, sitemap, feeds,
+navigation and the checks follow.
 
 A post or page is public when its Status is `published`, the default. A `hidden` one is built and
 reachable at its address, but marked noindex, and is in no listing, search index, sitemap, feed or
@@ -6,18 +7,56 @@ navigation. A `draft` exists only in a build with SHOW_DRAFTS on (the local one)
 labelled, with pages for its tags and category so its links lead somewhere; the publish build does
 not write it at all.
 
-Pelican keeps hidden posts and drafts out of its own lists (`articles`, `pages`), which its listings
-and feeds are made from; templates ask `item is public` (a Jinja test this plugin adds) before they
-mark a page for the search index, and the sitemap asks `is_indexed()` of every page written: one showing
+`written_content(generators)` is every post and page a build writes a page for, whatever its status:
+the list every plugin that looks at posts walks. Pelican keeps hidden posts and drafts out of its own
+lists (`articles`, `pages`), which its listings and feeds are made from. Templates ask `item is public`
+(a Jinja test this plugin adds); `is_indexed()` says whether a page is for search engines: one showing
 only public posts, and neither the 404 page nor a post's former address (a page written with
-`redirect_target`, by plugins/redirects.py). A tag,
-category or author has a page only through public posts (and drafts, locally): templates ask
-`term is listed` before they link one, so a hidden post's tags never lead to a page that is not there.
+`redirect_target`, by plugins/redirects.py); base.html asks it for its robots meta, the sitemap for its
+list. A tag, category or author has a page only through public posts (and drafts, locally): templates
+ask `term is listed` before they link one, so a hidden post's tags never lead to a page that is not there.
 """
 
 from itertools import chain
 
+from jinja2 import pass_context
 from pelican import signals
+from pelican.generators import ArticlesGenerator, PagesGenerator
+
+# Pelican's lists of what each generator writes, one page per item, by status.
+WRITTEN_LISTS = {
+    ArticlesGenerator: (
+        "articles",
+        "translations",
+        "hidden_articles",
+        "hidden_translations",
+        "drafts",
+        "drafts_translations",
+    ),
+    PagesGenerator: (
+        "pages",
+        "translations",
+        "hidden_pages",
+        "hidden_translations",
+        "draft_pages",
+        "draft_translations",
+    ),
+}
+
+
+def written_content(generators):
+    """Every post and page the generators will write, with its generator."""
+    for generator in generators:
+        for kind, names in WRITTEN_LISTS.items():
+            if isinstance(generator, kind):
+                for name in names:
+                    for item in getattr(generator, name, []):
+                        yield generator, item
+
+
+def every_post(generator):
+    """Every post an articles generator read, whatever its status, translations included."""
+    return [item for _, item in written_content([generator])]
 
 
 def is_public(content):
@@ -36,7 +75,9 @@ def shown_content(context):
 
 def is_indexed(context):
     """Whether a page Pelican writes, given its template context, is one for search engines."""
-    if "redirect_target" in context or context["output_file"] == context.get("404_SAVE_AS", "404.html"):
+    if "redirect_target" in context or context.get("template_name") == "404":
+        return False
+    if context.get("output_file") == "404.html":  # the site's own not-found page, whoever wrote it
         return False
     return all(is_public(item) for item in shown_content(context))
 
@@ -49,9 +90,19 @@ def is_listed(term):
     return (type(term), term.slug) in listed_terms
 
 
+@pass_context
+def page_is_indexed(context):
+    """For base.html: whether the page being rendered is one for search engines."""
+    return is_indexed(context)
+
+
 def add_template_tests(pelican):
     tests = {"public": is_public, "listed": is_listed}
     pelican.settings["JINJA_TESTS"] = {**pelican.settings.get("JINJA_TESTS", {}), **tests}
+    pelican.settings["JINJA_GLOBALS"] = {
+        **pelican.settings.get("JINJA_GLOBALS", {}),
+        "page_is_indexed": page_is_indexed,
+    }
 
 
 def place_drafts_and_list_terms(generator):

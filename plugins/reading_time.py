@@ -1,9 +1,11 @@
-"""Count each post's words and estimate its reading time, for the byline."""
+"""How long a post takes to read, for the byline: its words, counted once as it is read.
+
+plugins/reading.py counts a post's words from the HTML its reader made, and keeps the count with the
+post's metadata, so a post from Pelican's content cache keeps it too.
+"""
 
 import math
 import re
-
-from pelican import signals
 
 TAG = re.compile(r"<[^>]*>")
 
@@ -12,13 +14,11 @@ TAG = re.compile(r"<[^>]*>")
 WORDS_PER_MINUTE = 238
 
 
-def count_words(content):
-    # Tags are dropped, not spaced: "<em>word</em>," is one word. Markdown puts a line break between
+def count_words(html):
+    # Tags are dropped, not spaced: "<em>word</em>," is one word. Readers put a line break between
     # blocks, so paragraphs do not run together; an entity such as &#8217; stays inside its word.
-    words = TAG.sub("", content._content or "").split()
-    content.word_count = len(words)
-    content.reading_minutes = max(1, math.ceil(len(words) / WORDS_PER_MINUTE))
+    return len(TAG.sub("", html or "").split())
 
 
-def register():
-    signals.content_object_init.connect(count_words)
+def minutes_to_read(words):
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))

@@ -22,7 +22,7 @@ never sees), is a problem, named with the line of the post's Aliases field; the 
 aliases, and the build goes on to find any other problem.
 
 The pages are written by a generator of this plugin (Pelican's `get_generators`), after the posts, pages
-and listings and before `finalized`, when plugins/site_checks.py checks every link of the written site.
+and listings and before `finalized`, when plugins/link_check.py checks every link of the written site.
 Aliases of drafts count only in a build that writes drafts (plugins/public.py drops them otherwise).
 """
 
@@ -37,7 +37,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from plugins import problems
-from plugins.site_checks import written_content
+from plugins.public import written_content
 
 ALIAS_FIELDS = ("aliases", "alias")
 # A front-matter line naming the field, in Markdown ("Aliases:") or reST (":aliases:").

@@ -20,10 +20,10 @@ script run): it gets a note saying it will not run. CONTENT_SECURITY_POLICY, a d
 extra sources ({"img-src": ["https:"]}), relaxes the policy further by hand, except for inline scripts.
 The file names, in comments, what each added source is for.
 
-Cache rules: the publish build names the stylesheet by its content (plugins/theme_files.py), so it may be
-kept for a year; the theme's other files keep their names when they change, so they are kept an hour.
-One rule per folder of the theme's static files (per file in the stylesheet's folder), so that no two
-rules match one file: Netlify and Cloudflare Pages combine the headers of every rule that matches.
+Cache rules: the publish build names the stylesheets by their content (plugins/theme_files.py), so they
+may be kept for a year; the theme's other files keep their names when they change, so they are kept an
+hour. One rule per folder of the theme's static files (per file in the stylesheets' folder), so that no
+two rules match one file: Netlify and Cloudflare Pages combine the headers of every rule that matches.
 
 Written only when HEADERS_SAVE_AS is set (publishconf.py), by a generator of this plugin that runs after
 the posts and pages are written, so it reads their finished HTML.
@@ -38,7 +38,7 @@ from urllib.parse import urlsplit
 from pelican import signals
 
 from plugins import problems, theme_files
-from plugins.site_checks import written_content
+from plugins.public import written_content
 
 # What the theme needs; the order is the order in the written header.
 THEME_POLICY = {
@@ -223,21 +223,20 @@ def checked_extra_sources(settings):
 def theme_cache_rules(settings):
     """(path pattern, Cache-Control) for the files the theme gives the site; no two patterns match one file."""
     theme_root = "/" + settings["THEME_STATIC_DIR"]
-    stylesheet_folder = (
-        theme_files.STYLESHEET.parent.as_posix()
-    )  # its files get a rule each, the hashed one too
+    stylesheets = set(theme_files.STYLESHEETS.values())
     rules = []
     if settings.get("HASHED_STYLESHEET"):
-        hashed = (
-            f"{theme_files.STYLESHEET.parent}/{theme_files.STYLESHEET.stem}.*{theme_files.STYLESHEET.suffix}"
-        )
-        rules.append((f"{theme_root}/{hashed}", YEAR))
+        rules += [
+            (theme_files.hashed_pattern(settings, stylesheet), YEAR) for stylesheet in sorted(stylesheets)
+        ]
+    folders_of_stylesheets = {stylesheet.parts[0] for stylesheet in stylesheets}
     entries = {}
     for static_path in settings["THEME_STATIC_PATHS"]:
         folder = Path(settings["THEME"]) / static_path
         entries.update({entry.name: entry for entry in folder.iterdir()} if folder.is_dir() else {})
     for name, entry in sorted(entries.items()):
-        if name == stylesheet_folder and entry.is_dir():
+        if name in folders_of_stylesheets and entry.is_dir():
+            # Each file a rule of its own: a pattern for the folder would match the hashed copies too.
             files = sorted(path for path in entry.rglob("*") if path.is_file())
             rules += [(f"{theme_root}/{path.relative_to(entry.parent).as_posix()}", HOUR) for path in files]
         elif entry.is_dir():

@@ -45,8 +45,8 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
 from PIL import Image, ImageDraw, ImageFont
 
-from plugins import problems, reading
-from plugins.site_checks import written_content
+from plugins import post_html, problems, reading
+from plugins.public import written_content
 
 WIDTH, HEIGHT = 1200, 630  # what Facebook, LinkedIn and Twitter's large card show uncropped
 ACCENT_WIDTH = 24  # a band of the link colour down the left edge
@@ -260,33 +260,53 @@ def site_card(settings):
 
 
 def own_image(post, settings, static_files):
-    """The post's own picture (`Image:`), or None: it has none, or the one it names is a problem."""
-    value = str(post.metadata.get("image", "")).strip()
+    """The post's own picture (`Image:`, or `Cover:`… as plugins/reading.py reads them), or None: it has
+    none, or the one it names is a problem, reported in every build."""
+    value, alt = str(post.picture or "").strip(), str(post.picture_alt or "").strip()
     if not value:
         return None
-    alt = str(post.metadata.get("image_alt", "")).strip()
+    field = picture_field(post)
     if not alt:
         problems.report(
             post.source_path,
-            f"has an Image, {value}, without Image_alt: describe what it shows, "
-            "as in Image_alt: a kite over a field.",
-            near="mage:",
+            f"has {field}: {value} without {field}_alt: describe what the picture shows, "
+            f"as in {field}_alt: a kite over a field.",
+            near=value,
+            note=not settings.get("REQUIRE_ALT_TEXT"),
+            counted_as=post_html.WITHOUT_ALT_TEXT,
         )
     if value.startswith(("https://", "http://")):
         return SocialImage(value, None, None, alt)  # its size is not known without fetching it
-    file = reading.image_file(value, post.source_path, settings)
-    static = file and static_files.get(os.path.relpath(file, settings["PATH"]).replace(os.sep, "/"))
-    if not static:
+    static = site_file(value, post, settings, static_files)
+    if static is None:
         problems.report(
             post.source_path,
-            f"has an Image, {value}, that is not a file the site copies: name one in a folder of "
-            f"STATIC_PATHS ({', '.join(settings['STATIC_PATHS'])}), as in Image: {{static}}/images/cover.png.",
-            near="mage:",
+            f"has {field}: {value}, which is not a file of the site: name an image the site copies "
+            f"(in STATIC_PATHS: {', '.join(settings['STATIC_PATHS'])}), as in {field}: {{static}}/images/cover.png.",
+            near=value,
         )
         return None
-    with Image.open(file) as picture:
+    with Image.open(static.source_path) as picture:
         width, height = picture.size
     return SocialImage(f"{settings['SITEURL']}/{static.url}", width, height, alt)
+
+
+def picture_field(post):
+    """The field a post names its picture with: "Image", "Cover", "og_image"…"""
+    name = next((name for name in reading.PICTURE_FIELDS if post.metadata.get(name)), "image")
+    return name if "_" in name else name.capitalize()
+
+
+def site_file(value, post, settings, static_files):
+    """The static file (Pelican's) a picture field names: `{static}/images/a.png`, a file beside the
+    post or in the content folder, or, as other themes read the field, a path of the published site."""
+    file = post_html.image_file(value, post.source_path, settings)
+    if file:
+        relative = os.path.relpath(file, settings["PATH"]).replace(os.sep, "/")
+        if relative in static_files:
+            return static_files[relative]
+    address = value.split("?")[0].split("#")[0].lstrip("/")
+    return next((static for static in static_files.values() if getattr(static, "url", None) == address), None)
 
 
 class SocialCardsGenerator(Generator):
@@ -302,13 +322,10 @@ class SocialCardsGenerator(Generator):
         colours = theme_colours(settings["THEME"])
         self.cards = {}
         self.context["SITE_IMAGE"] = self.add(site_card(settings), colours)
-        static_files = self.context["static_content"]
         for generator, item in written_content(generators):
             if not isinstance(generator, ArticlesGenerator):
                 continue  # a page shows the site's card
-            item.social_image = own_image(item, settings, static_files) or self.add(
-                post_card(item, settings), colours
-            )
+            item.social_image = item.own_picture or self.add(post_card(item, settings), colours)
 
     def add(self, card, colours):
         key = card_key(card, colours)
@@ -344,6 +361,14 @@ def add_generator(pelican):
     return SocialCardsGenerator if makes_cards(pelican.settings) else None
 
 
+def check_pictures(generators):
+    """Every post's own picture is checked in every build: a problem of the local build is one of the
+    published site's too."""
+    static_files = generators[0].context["static_content"]
+    for _, item in written_content(generators):
+        item.own_picture = own_image(item, item.settings, static_files)
+
+
 def plan_cards(generators):
     for generator in generators:
         if isinstance(generator, SocialCardsGenerator):
@@ -357,4 +382,5 @@ def forget_drawn(pelican):
 def register():
     signals.initialized.connect(forget_drawn)
     signals.get_generators.connect(add_generator)
+    signals.all_generators_finalized.connect(check_pictures)
     signals.all_generators_finalized.connect(plan_cards)

@@ -8,9 +8,10 @@ Pelican's content cache keeps the name a former build gave its tag, which must n
 """
 
 from collections import Counter, defaultdict
-from itertools import chain
 
 from pelican import signals
+
+from plugins.public import every_post
 
 
 def terms_of(article):
@@ -33,16 +34,8 @@ def most_common_spelling(spellings):
 
 
 def unify_spellings(generator):
-    every_article = chain(
-        generator.articles,
-        generator.translations,
-        generator.hidden_articles,
-        generator.hidden_translations,
-        generator.drafts,
-        generator.drafts_translations,
-    )
     by_slug = defaultdict(list)  # (kind, slug) -> every occurrence
-    for article in every_article:
+    for article in every_post(generator):
         for term in terms_of(article):
             by_slug[(type(term), term.slug)].append(term)
     for terms in by_slug.values():

@@ -1,12 +1,12 @@
-"""The theme's files that pages and browsers ask for by name: its stylesheet, and /favicon.ico.
+"""The theme's files that pages and browsers ask for by name: its stylesheets, and /favicon.ico.
 
-STYLESHEET_URL is what templates link, never spelling the file name out. With HASHED_STYLESHEET on
-(publishconf.py), the stylesheet is written minified by rcssmin as css/main.<hash>.css, the hash
-taken from the minified text, and pages link that: a new stylesheet gets a new URL, so a host may
-let browsers keep it for a year ("immutable"). A hash in the file name, rather than a `?v=` query,
-keeps that safe where caches ignore query strings, and lets a host's header rules match the hashed
-files by path alone. Pelican copies the readable main.css as well, for the Atom feeds' XSL
-stylesheet, which cannot know the hash.
+STYLESHEET_URL and CODE_STYLESHEET_URL are what templates link, never spelling a file name out. With
+HASHED_STYLESHEET on (the publish build), each stylesheet is written minified by rcssmin as
+css/main.<hash>.css, the hash taken from the minified text, and pages link that: a new stylesheet gets a
+new URL, so a host may let browsers keep it for a year ("immutable"). A hash in the file name, rather
+than a `?v=` query, keeps that safe where caches ignore query strings, and lets a host's header rules
+match the hashed files by path alone. The readable copies Pelican copies with the theme's static files
+are then removed from the output: no page links them.
 
 theme/favicon.ico goes to the site's root, where browsers and feed readers look for an icon when a
 page names none (tools/make_favicon.py draws it).
@@ -22,24 +22,31 @@ from pathlib import Path
 import rcssmin
 from pelican import signals
 
-STYLESHEET = Path("css/main.css")  # in the theme's static folder
+# The setting each stylesheet's URL is given in, and the file, in the theme's static folder.
+STYLESHEETS = {"STYLESHEET_URL": Path("css/main.css"), "CODE_STYLESHEET_URL": Path("css/code.css")}
 ICON = "favicon.ico"  # in the theme's own folder
 
 
-def minified_stylesheet(settings):
-    """The minified CSS and its URL, relative to SITEURL."""
-    source = Path(settings["THEME"]) / "static" / STYLESHEET
+def minified(settings, stylesheet):
+    """A stylesheet's minified CSS, and its URL relative to SITEURL."""
+    source = Path(settings["THEME"]) / "static" / stylesheet
     css = rcssmin.cssmin(source.read_text(encoding="utf-8"))
     digest = hashlib.sha256(css.encode("utf-8")).hexdigest()[:12]
-    return css, f"{settings['THEME_STATIC_DIR']}/{STYLESHEET.parent}/{STYLESHEET.stem}.{digest}.css"
+    return css, f"{settings['THEME_STATIC_DIR']}/{stylesheet.parent}/{stylesheet.stem}.{digest}.css"
 
 
-def set_stylesheet_url(pelican):
+def hashed_pattern(settings, stylesheet):
+    """The path pattern of a stylesheet's hashed copies, for cache rules: "/theme/css/main.*.css"."""
+    return f"/{settings['THEME_STATIC_DIR']}/{stylesheet.parent}/{stylesheet.stem}.*{stylesheet.suffix}"
+
+
+def set_stylesheet_urls(pelican):
     settings = pelican.settings
-    if settings.get("HASHED_STYLESHEET"):
-        settings["STYLESHEET_URL"] = minified_stylesheet(settings)[1]
-    else:
-        settings["STYLESHEET_URL"] = f"{settings['THEME_STATIC_DIR']}/{STYLESHEET}"
+    for name, stylesheet in STYLESHEETS.items():
+        if settings.get("HASHED_STYLESHEET"):
+            settings[name] = minified(settings, stylesheet)[1]
+        else:
+            settings[name] = f"{settings['THEME_STATIC_DIR']}/{stylesheet.as_posix()}"
 
 
 def write_theme_files(generators):
@@ -50,11 +57,21 @@ def write_theme_files(generators):
     if icon.is_file():
         shutil.copyfile(icon, output / ICON)
     if settings.get("HASHED_STYLESHEET"):
-        css, url = minified_stylesheet(settings)
-        (output / url).parent.mkdir(parents=True, exist_ok=True)
-        (output / url).write_text(css, encoding="utf-8")
+        for stylesheet in STYLESHEETS.values():
+            css, url = minified(settings, stylesheet)
+            (output / url).parent.mkdir(parents=True, exist_ok=True)
+            (output / url).write_text(css, encoding="utf-8")
+
+
+def remove_readable_copies(pelican):
+    """The stylesheets Pelican copied as they are, which no page of a hashed build links."""
+    settings = pelican.settings
+    if settings.get("HASHED_STYLESHEET"):
+        for stylesheet in STYLESHEETS.values():
+            (Path(pelican.output_path) / settings["THEME_STATIC_DIR"] / stylesheet).unlink(missing_ok=True)
 
 
 def register():
-    signals.initialized.connect(set_stylesheet_url)
+    signals.initialized.connect(set_stylesheet_urls)
     signals.all_generators_finalized.connect(write_theme_files)
+    signals.finalized.connect(remove_readable_copies)

@@ -8,15 +8,15 @@ import os
 from pathlib import Path
 
 import pytest
+from pelican.settings import get_settings_from_file
 
-from build import BuildFailed, serve
 from helpers import (
-    AUTHOR_CONTENT,
     CONSUMERS_CONTENT,
     HOSTILE_CONTENT,
     MOVED_IN,
     PUBLISH_ROOT_SITEURL,
     PUBLISH_SITEURL,
+    ROOT,
     SAMPLE_CONTENT,
     SEED_CONTENT,
     SITES,
@@ -25,6 +25,8 @@ from helpers import (
     build_site,
     require_tool,
 )
+from ourblog.build import BuildFailed
+from ourblog.server import serve
 from plugins import problems
 
 
@@ -145,25 +147,39 @@ def moved_in_publish_site(request, moved_in_publish_sites):
     return moved_in_publish_sites[request.param]
 
 
-def build_or_fail(output, settings_file="pelicanconf.py", **overrides):
+def build_or_fail(folder, settings_file="pelicanconf.py", **overrides):
+    """The author's site, with the author's settings and content, into a folder of the test session's."""
     try:
-        return build_site(output, settings_file, PATH=str(AUTHOR_CONTENT), **overrides)
+        return build_site(
+            folder / "output",
+            settings_file,
+            settings_folder=ROOT,
+            CACHE_PATH=str(folder / "cache"),
+            **overrides,
+        )
     except BuildFailed as failure:
         found = "\n".join(str(problem) for problem in problems.last_report if not problem.note)
-        pytest.fail(f"content/ does not build:\n{found or failure}", pytrace=False)
+        pytest.fail(f"Your site does not build:\n{found or failure}", pytrace=False)
+
+
+def author_siteurl():
+    """Where the author's site is published: SITEURL from the environment or publishconf.py; else a
+    domain's root, so that the links a blog writes from the root lead where they would."""
+    siteurl = os.environ.get("SITEURL") or get_settings_from_file(str(ROOT / "publishconf.py")).get("SITEURL")
+    return siteurl or PUBLISH_ROOT_SITEURL
 
 
 @pytest.fixture(scope="session")
 def author_site(tmp_path_factory):
-    """Your site with the local settings, drafts included, as `make build` makes it."""
-    return build_or_fail(tmp_path_factory.mktemp("author") / "output")
+    """Your site with your local settings, drafts included, as `make build` makes it."""
+    return build_or_fail(tmp_path_factory.mktemp("author"))
 
 
 @pytest.fixture(scope="session")
 def author_publish_site(tmp_path_factory):
-    """Your site with the publish settings, as it would be deployed under a subpath."""
+    """Your site with your publish settings, at the address it is published at."""
     return build_or_fail(
-        tmp_path_factory.mktemp("author-publish") / "output", "publishconf.py", SITEURL=PUBLISH_SITEURL
+        tmp_path_factory.mktemp("author-publish"), "publishconf.py", SITEURL=author_siteurl()
     )
 
 

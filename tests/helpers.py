@@ -9,17 +9,24 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 from pelican.settings import DEFAULT_CONFIG
 
-from build import Built, build, copy_sources
+from ourblog.build import Built, build
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
 SITES = TESTS / "sites"
+# The project's tests build with settings of their own (tests/sites/pelicanconf.py and publishconf.py):
+# the author's, at the root, may hold any URL scheme, and are read only by the author's checks.
+FIXTURE_SETTINGS = SITES
+# What a copy of the project needs, beside content/ and its settings, to build and run its tasks.
+PROJECT_FILES = ["theme", "plugins", "ourblog", "tasks.py", "Makefile", "pyproject.toml", "requirements.txt"]
+# Long enough for a cold build of a large fixture on a busy machine; a command still running is stuck.
+COMMAND_TIME_LIMIT = 600
 # The fixture sites the project's tests build; content/ is the author's, checked only by test_author_site.py.
 SEED_CONTENT = SITES / "seed" / "content"  # the seed page's post, word for word
 SAMPLE_CONTENT = SITES / "sample" / "content"  # a post for every feature of the theme
@@ -90,7 +97,7 @@ class BuiltSite(Built):
             url = url[len(siteurl) :]
         elif urlsplit(url).scheme or url.startswith("//"):
             return None
-        path = urlsplit(url).path.lstrip("/")
+        path = unquote(urlsplit(url).path).lstrip("/")
         if path == "" or path.endswith("/"):
             path += "index.html"
         return self.output / path
@@ -113,25 +120,32 @@ class BuiltSite(Built):
         broken, checked = [], 0
         soups = {path: self.page(self.url_of(path)) for path in self.html_files()}
         for path, soup in soups.items():
-            for element in soup.find_all(href=True) + soup.find_all(src=True):
-                link = element.get("href") or element["src"]
+            links = [
+                element[name] for name in ("href", "src") for element in soup.find_all(attrs={name: True})
+            ]
+            for link in links:
                 target = self.path_for_url(urljoin(self.url_of(path), link))
                 if target is None:
                     continue  # another site
                 checked += 1
                 fragment = urlsplit(link).fragment
-                if not (target.is_file() or (target / "index.html").is_file()) or (
-                    fragment and target in soups and not soups[target].find(id=fragment)
-                ):
+                # A static host answers "/x/" with x/index.html, and "/x" with x.html.
+                served = (
+                    target.is_file()
+                    or (target / "index.html").is_file()
+                    or target.with_name(target.name + ".html").is_file()
+                )
+                if not served or (fragment and target in soups and not soups[target].find(id=fragment)):
                     broken.append((path.relative_to(self.output), link))
         assert checked > 0, "no internal link at all"
         return broken
 
 
-def build_site(output, settings_file="pelicanconf.py", **overrides):
-    """Build with a settings file of this project, without Pelican's content cache, as tests must."""
+def build_site(output, settings_file="pelicanconf.py", settings_folder=FIXTURE_SETTINGS, **overrides):
+    """Build with the fixture sites' settings file (or one in `settings_folder`: the author's, ROOT),
+    without Pelican's content cache, as tests must."""
     overrides = {"CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False, **overrides}
-    built = build(ROOT / settings_file, output=output, **overrides)
+    built = build(Path(settings_folder) / settings_file, output=output, **overrides)
     return BuiltSite(built.output, built.settings, built.notes)
 
 
@@ -212,10 +226,21 @@ def require_tool(available, reason):
     pytest.skip(reason)
 
 
+def copy_sources(project, destination):
+    """A project's sources (those of PROJECT_FILES it has) copied into a folder, as a clone holds them."""
+    for name in PROJECT_FILES:
+        source = Path(project) / name
+        if source.exists():
+            (shutil.copytree if source.is_dir() else shutil.copy)(source, Path(destination) / name)
+
+
 def copy_project(destination, content=SEED_CONTENT):
-    """The project's sources in a fresh folder, with a fixture site as its content, so commands run there
-    as in a clone. content/ is the author's: the project's tests never read it."""
+    """The project's sources in a fresh folder, with a fixture site as its content and the fixture sites'
+    settings as its own, so commands run there as in a clone. content/ and the settings at the root are
+    the author's: the project's tests never read them."""
     copy_sources(ROOT, destination)
+    for settings_file in ("pelicanconf.py", "publishconf.py"):
+        shutil.copy(FIXTURE_SETTINGS / settings_file, destination / settings_file)
     shutil.copytree(content, destination / "content")
     return destination
 
@@ -237,6 +262,7 @@ def run_in(project, *command, **environment):
         capture_output=True,
         text=True,
         env={**os.environ, **environment},
+        timeout=COMMAND_TIME_LIMIT,
     )
 
 

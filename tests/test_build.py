@@ -2,15 +2,9 @@
 
 import shutil
 
-import markdown
 import pytest
-import smartypants
-from typogrify.filters import typogrify
 
-import pelicanconf
-from bench.run import write_posts
 from helpers import PUBLISH_SITEURL, copy_project, differing_files, run_in
-from plugins import typography
 
 FIXTURE_BUILDS = [
     "seed_site",
@@ -62,25 +56,3 @@ def test_command_line_build_matches_the_tested_site(request, project, command, b
     assert differing_files(built_site.output, output) == []
     if built == "seed_publish_site":
         assert (output / "feeds" / "all.atom.xml").is_file()
-
-
-TYPOGRAPHIC_CASES = [
-    '<p>"\'Quoted\' words in a larger quote," she said -- in the \'80s... and \\"escaped\\" ones.</p>',
-    "<p>Don't <em>stop</em>: ``backticks'' -- dashes --- and . . . spaced ellipses.</p>",
-    '<p>A &quot;quoted&quot; entity, <a href="/x/" title="it\'s">a link\'s text</a> & an ampersand.</p>',
-    "<p>Two apostrophes close a quote: ''so'' said.</p>",
-    "<ul><li>No quotes, no dashes</li><li>'</li><li>\"</li></ul><pre>'code' -- \"kept\"...</pre>",
-]
-
-
-def test_quick_typography_gives_typogrifys_output(monkeypatch, tmp_path):
-    """The plugin makes Smartypants skip text it would leave unchanged; the output stays the same."""
-    typography.speed_up_smartypants()
-    write_posts(tmp_path, 20)
-    pages = [markdown.markdown(post.read_text(encoding="utf-8")) for post in sorted(tmp_path.glob("*.md"))]
-    texts = TYPOGRAPHIC_CASES + pages
-    omitted = dict.fromkeys(pelicanconf.TYPOGRIFY_OMIT_FILTERS, False)
-    quick = [typogrify(text, **omitted) for text in texts]
-    for name in typography.STEPS:
-        monkeypatch.setattr(smartypants, name, getattr(smartypants, name).__wrapped__)
-    assert quick == [typogrify(text, **omitted) for text in texts]

@@ -13,7 +13,6 @@ from bs4 import BeautifulSoup
 from helpers import normalise
 
 ENTITY_OR_TAG = re.compile(r"<|&[#\w]+;")
-XSL = "{http://www.w3.org/1999/XSL/Transform}"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 
@@ -95,19 +94,24 @@ def test_every_page_links_the_site_feeds(sample_publish_site):
         assert {"application/atom+xml", "application/rss+xml", "application/feed+json"} <= types, path
 
 
-def test_atom_feeds_name_a_stylesheet_that_shows_them_in_browsers(sample_publish_site):
+def test_feeds_are_plain_and_a_subscribe_page_beside_them_gives_their_addresses(
+    sample_publish_site, sample_site
+):
     for path in feed_paths(sample_publish_site):
-        if not path.name.endswith(".atom.xml"):
-            continue
         text = (sample_publish_site.output / path).read_text(encoding="utf-8")
-        stylesheet = re.search(r'<\?xml-stylesheet type="text/xsl" href="([^"]+)"\?>', text)
-        assert stylesheet, path
-        xsl = ElementTree.parse(sample_publish_site.path_for_url(stylesheet.group(1))).getroot()
-        assert xsl.tag == f"{XSL}stylesheet"
-        # The page the stylesheet makes loads the site's CSS, found from the feed's link to the site.
-        css = next(link.get("href") for link in xsl.iter("link") if link.get("rel") == "stylesheet")
-        home = parse_feed(sample_publish_site, path).feed.link
-        assert sample_publish_site.path_for_url(css.replace("{$home}", home)).is_file()
+        assert "<?xml-stylesheet" not in text, path  # browsers are removing XSLT: no feed relies on it
+    home = sample_publish_site.page("/")
+    footer_links = {a.get_text(): a["href"] for a in home.select("footer a")}
+    subscribe = sample_publish_site.page(footer_links["how to subscribe"])
+    assert subscribe.h1.get_text() == "Subscribe"
+    listed = [code.get_text() for code in subscribe.select("code.feed-address")]
+    advertised = [link["href"] for link in home.select('link[rel="alternate"]')]
+    assert listed == advertised and footer_links["Feed"] in listed
+    for address in listed:
+        assert sample_publish_site.path_for_url(address).is_file(), address
+    # Locally there are no feeds, and so no page about them.
+    assert not (sample_site.output / "subscribe").exists()
+    assert not sample_site.page("/").select('footer a[href*="subscribe"]')
 
 
 def test_json_feed_follows_the_json_feed_1_1_spec(sample_publish_site):

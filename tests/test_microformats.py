@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from helpers import fixture_sites, normalise
-from plugins.navigation import theme_urls
+from plugins.addresses import theme_urls
 
 PUBLISH_BUILDS = ["sample_publish_site", "sample_root_site", "seed_publish_site", "consumers_publish_site"]
 

@@ -13,12 +13,12 @@ import subprocess
 import sys
 import time
 
+import preview
 import pytest
 from blinker import ANY
-
-import preview
 from build import BuildFailed, build, build_with_cache, free_port, shown, wait_until_served
 from build_profile import BuildProfile, pelican_signals
+
 from helpers import SAMPLE_CONTENT, copy_project
 
 # A clean build of the sample site takes seconds; one not done in this long is stuck.

@@ -7,7 +7,6 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from build import BuildFailed
 from helpers import (
     PUBLISH_ROOT_SITEURL,
     PUBLISH_SITEURL,
@@ -16,6 +15,7 @@ from helpers import (
     open_as_deployed,
     require_tool,
 )
+from ourblog.build import BuildFailed
 from plugins import problems
 
 REDIRECTS_CONTENT = SITES / "redirects" / "content"

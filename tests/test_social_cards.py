@@ -14,8 +14,8 @@ from io import BytesIO
 import pytest
 from PIL import Image
 
-from build import BuildFailed
 from helpers import PUBLISH_SITEURL, ROOT, build_site
+from ourblog.build import BuildFailed
 from plugins import problems, social_cards
 
 MAX_CARD_BYTES = 100 * 1024
@@ -225,23 +225,56 @@ def test_a_card_is_drawn_again_when_the_theme_colours_change(tmp_path):
 # Problems ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("extra", "message"),
-    [
-        ("Image: {static}/images/cover.png", "has an Image, {static}/images/cover.png, without Image_alt"),
-        ("Image: {static}/images/missing.png\nImage_alt: a kite", "that is not a file the site copies"),
-    ],
-)
-def test_an_image_without_alt_text_or_file_is_a_problem(tmp_path, extra, message):
+def post_with_picture(tmp_path, extra):
     content = tmp_path / "content"
     (content / "images").mkdir(parents=True)
     shutil.copy(
         ROOT / "tests" / "sites" / "consumers" / "content" / "images" / "cover.png", content / "images"
     )
     (content / "post.md").write_text(POST.format(title="A post", slug="a-post", extra=extra))
+    return content
+
+
+@pytest.mark.parametrize("settings_file", ["pelicanconf.py", "publishconf.py"])
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("Image: {static}/images/cover.png", "has Image: {static}/images/cover.png without Image_alt"),
+        ("Cover: images/cover.png", "has Cover: images/cover.png without Cover_alt"),
+        ("Image: {static}/images/missing.png\nImage_alt: a kite", "which is not a file of the site"),
+        (
+            "og_image: /images/missing.png\nog_image_alt: a kite",
+            "has og_image: /images/missing.png, which is not",
+        ),
+    ],
+)
+def test_a_picture_without_alt_text_or_file_is_a_problem_of_every_build(
+    tmp_path, settings_file, extra, message
+):
+    # The local build finds what the published one would: the author never meets it first when publishing.
+    content = post_with_picture(tmp_path, extra)
     with pytest.raises(BuildFailed):
-        build_cards(content, tmp_path / "cache")
+        build_site(tmp_path / "output", settings_file, SITEURL=PUBLISH_SITEURL, PATH=str(content))
     assert [problem.line for problem in problems.last_report if message in problem.message] == [4]
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "Image: {static}/images/cover.png",  # as this project writes it
+        "Cover: images/cover.png",  # as other themes read it: a path of the published site
+        "og_image: /images/cover.png",
+        "featured_image: {attach}images/cover.png",
+    ],
+)
+def test_every_way_themes_name_a_post_picture_is_the_post_picture(tmp_path, field):
+    name = field.split(":")[0]
+    content = post_with_picture(tmp_path, f"{field}\n{name}_alt: A white ring")
+    built = build_cards(content, tmp_path / "cache")
+    page = built.page("/posts/a-post/")
+    image = page.find("meta", property="og:image")["content"]
+    assert image.endswith("/images/cover.png") and built.path_for_url(image).is_file()
+    assert page.find("meta", property="og:image:alt")["content"] == "A white ring"
 
 
 SAMPLE_CARDS = {

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
-
 from build import build_with_cache, free_port, wait_until_served
+
 from helpers import PUBLISH_SITEURL, copy_project, front_matter, run_in
 
 # A note in every form an author might write one: on one line, over several, with the "--" and "->"

@@ -42,6 +42,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import watchfiles
+from build import BuildFailed, run_pelican, shown, swap_in, where_in_a_template
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
 from livereload.server import LiveScriptInjector
 from livereload.watcher import Watcher
@@ -50,13 +51,12 @@ from pelican.readers import Readers
 from pelican.settings import read_settings
 from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
+from site_model import PageCall, model_run, pages_to_render, vanished_files
 from tornado import web
 from tornado.escape import json_decode
 from tornado.ioloop import IOLoop
 
-from build import BuildFailed, run_pelican, shown, swap_in, where_in_a_template
 from plugins import problems
-from site_model import PageCall, model_run, pages_to_render, vanished_files
 
 # A full build of a thousand posts takes seconds; one from an empty cache, under a minute. A settle
 # still running after this long is stuck, and is stopped with a message.

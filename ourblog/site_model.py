@@ -11,13 +11,12 @@ import hashlib
 import posixpath
 from dataclasses import dataclass, field
 
+from build import run_pelican
 from jinja2 import meta
 from pelican import signals
 from pelican.contents import Article, Content, Page
 from pelican.urlwrappers import URLWrapper
 from pelican.writers import Writer
-
-from build import run_pelican
 
 # The model run -----------------------------------------------------------------------------------
 

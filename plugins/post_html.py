@@ -1,0 +1,171 @@
+"""What the site changes in a post's HTML, whatever the post is written in: the one place both readers ask.
+
+plugins/markdown_extension.py (inside Python-Markdown) and plugins/rest_translator.py (inside docutils)
+call these for the elements they make, and `RawHTML` for the HTML an author wrote as it is:
+
+- an image gets its width and height (from the image file, or one of them from the other), asynchronous
+  decoding, and lazy loading after a page's first; one without alt text is listed, and is a problem
+  where REQUIRE_ALT_TEXT asks for it, with advice in the syntax of the file at hand;
+- a link with no address (`[text]()`) is a problem: it leads nowhere;
+- author notes (HTML comments) are taken out, so none reaches a page or a feed.
+"""
+
+import os
+import re
+from html import escape, unescape
+from html.parser import HTMLParser
+
+from PIL import Image
+
+from plugins import problems
+
+NOTE = re.compile(r"<!--.*?-->", re.DOTALL)
+TAG = re.compile(r"<[^>]*>")
+# Links Pelican resolves against the content folder ({static}/images/a.png, and the older |static|).
+CONTENT_LINK = re.compile(r"^(?:\{(?:static|attach|filename)\}|\|(?:static|attach|filename)\|)")
+HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+# How to describe an image, in the syntax the author wrote it in.
+ALT_TEXT_EXAMPLES = {
+    "markdown": "![a kite over a field]({src})",
+    "rst": ":alt: a kite over a field (below .. image:: {src})",
+    "html": '<img src="{src}" alt="a kite over a field">',
+}
+WITHOUT_ALT_TEXT = "images without alt text"
+
+
+def plain_text(html):
+    """The text of an HTML fragment, on one line: tags dropped, entities read."""
+    return " ".join(unescape(TAG.sub("", html or "")).split())
+
+
+def image_file(src, source_path, settings):
+    """The file in the content folder an image's src names, or None (an image on another site)."""
+    src = unescape(src)
+    marker = CONTENT_LINK.match(src)
+    path = src[marker.end() :] if marker else src
+    if not marker and (re.match(r"^[a-z][a-z0-9+.-]*:", path, re.IGNORECASE) or path.startswith("//")):
+        return None
+    path = path.split("?")[0].split("#")[0]
+    folder = settings["PATH"] if path.startswith("/") else os.path.dirname(source_path)
+    candidate = os.path.join(folder, path.lstrip("/"))
+    return candidate if os.path.isfile(candidate) else None
+
+
+def pixels(value):
+    """A size in pixels from "240", "240px"; None for sizes in other units ("50%", "10em")."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(px)?\s*", str(value or ""))
+    return round(float(match.group(1))) if match else None
+
+
+def natural_size(src, source_path, settings):
+    """(width, height) of the image file in the content folder an image's src names, or None."""
+    file = image_file(src, source_path, settings)
+    if file:
+        try:
+            with Image.open(file) as image:
+                return image.size
+        except OSError:  # not an image Pillow reads
+            return None
+    return None
+
+
+def describe_image(attributes, position, source_path, settings, syntax):
+    """An image's attributes, completed: its size, how it loads; missing alt text is reported.
+
+    `position` counts the images before it on the page; `syntax` ("markdown", "rst", "html") is the one
+    the author wrote the image in, for the advice."""
+    attributes = dict(attributes)
+    src = attributes.get("src", "")
+    if not (attributes.get("alt") or "").strip():
+        report_missing_alt_text(src, source_path, settings, syntax)
+        attributes.setdefault("alt", "")  # valid HTML, and read by screen readers as decoration
+    width, height = pixels(attributes.get("width")), pixels(attributes.get("height"))
+    if not (width and height):
+        natural = natural_size(src, source_path, settings)
+        if natural and width:
+            height = round(width * natural[1] / natural[0])
+        elif natural and height:
+            width = round(height * natural[0] / natural[1])
+        elif natural:
+            width, height = natural
+    if width and height:  # else the attributes stay as the author wrote them
+        attributes["width"], attributes["height"] = str(width), str(height)
+    attributes["decoding"] = "async"
+    if position > 0:  # after a post's first image, most likely below the fold
+        attributes.setdefault("loading", "lazy")
+    return attributes
+
+
+def report_missing_alt_text(src, source_path, settings, syntax):
+    example = ALT_TEXT_EXAMPLES[syntax].format(src=src)
+    problems.report(
+        source_path,
+        f"has an image, {src}, without alt text: describe what it shows, as in {example}.",
+        near=src,
+        note=not settings.get("REQUIRE_ALT_TEXT"),
+        counted_as=WITHOUT_ALT_TEXT,
+    )
+
+
+def report_empty_link(text, source_path, near):
+    problems.report(
+        source_path,
+        f'has a link with no address, "{text}": write where it leads, or leave the text unlinked.',
+        near=near,
+    )
+
+
+class RawHTML(HTMLParser):
+    """HTML an author wrote into a post as it is, with the site's changes: notes out, images described
+    (`describe(attributes)` gives an image's new attributes), links checked, headings shifted down
+    `shift` levels (the page's title is its one <h1>)."""
+
+    def __init__(self, source_path, describe, shift=0):
+        super().__init__(convert_charrefs=True)
+        self.source_path = source_path
+        self.describe = describe
+        self.shift = shift
+        self.images = []  # (the tag as written, its attributes)
+        self.links = []  # (the tag as written, its attributes, the text inside it)
+        self.open_links = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append((self.get_starttag_text(), dict(attrs)))
+        elif tag == "a":
+            self.open_links.append([self.get_starttag_text(), dict(attrs), ""])
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_data(self, data):
+        for link in self.open_links:
+            link[2] += data
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self.open_links:
+            self.links.append(self.open_links.pop())
+
+    def rewrite(self, html):
+        html = NOTE.sub("", html)
+        self.feed(html)
+        self.close()
+        for written, attributes in self.images:
+            described = self.describe(attributes)
+            tag = (
+                "<img "
+                + " ".join(f'{name}="{escape(value or "")}"' for name, value in described.items())
+                + ">"
+            )
+            html = html.replace(written, tag, 1)
+        for written, attributes, text in self.links + self.open_links:
+            if "href" in attributes and not (attributes["href"] or "").strip():
+                report_empty_link(" ".join(text.split()), self.source_path, near=written)
+        if self.shift:
+            html = HEADING_TAG.sub(lambda tag: f"<{tag[1]}h{min(int(tag[2]) + self.shift, 6)}", html)
+        return html
+
+
+def has_raw_top_heading(html):
+    """Whether raw HTML holds an <h1>."""
+    return any(tag[2] == "1" and not tag[1] for tag in HEADING_TAG.finditer(NOTE.sub("", html)))
