@@ -91,9 +91,9 @@ def site_address(required):
     return address or f"http://{CONFIG['host']}:{CONFIG['port']}"
 
 
-def build_to_publish():
-    """Build with the publish settings for the site's address, which must be set; return the output folder."""
-    run_build(CONFIG["publish_settings"], SITEURL=site_address(required=True))
+def build_to_publish(address):
+    """Build with the publish settings for the site's address; return the output folder."""
+    run_build(CONFIG["publish_settings"], SITEURL=address)
     return settings("publish_settings")["OUTPUT_PATH"]
 
 
@@ -114,9 +114,10 @@ def publish(c, target=CONFIG["publish_target"]):
             "(for example PUBLISH_TARGET=deploy@example.org:/var/www/blog) or pass --target.",
             code=2,
         )
+    address = site_address(required=True)
     if not shutil.which("rsync"):
         raise Exit("rsync is not installed, and publish copies the site with it: install rsync.", code=2)
-    output = build_to_publish()
+    output = build_to_publish(address)
     c.run(f"rsync --recursive --compress --checksum --delete {shlex.quote(output)}/ {shlex.quote(target)}")
 
 
@@ -129,7 +130,7 @@ def gh_pages(c):
         raise Exit(
             f'No git remote "{remote}": add it, or set GITHUB_PAGES_REMOTE to the one to push to.', code=2
         )
-    output = build_to_publish()
+    output = build_to_publish(site_address(required=True))
     branch = CONFIG["github_pages_branch"]
     c.run(f"ghp-import --no-jekyll --push --remote {remote} --branch {branch} -m 'Publish site' {output}")
 

@@ -4,9 +4,13 @@ import filecmp
 import gzip
 import json
 import os
+import queue
+import re
 import shutil
 import subprocess
 import sys
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -264,6 +268,45 @@ def run_in(project, *command, **environment):
         env={**os.environ, **environment},
         timeout=COMMAND_TIME_LIMIT,
     )
+
+
+ADDRESS_PRINTED = re.compile(r"at (http://[\w.:]+?)/? ")
+
+
+@contextmanager
+def serving_task(project, task, *arguments, limit=COMMAND_TIME_LIMIT):
+    """Run a task that serves the site (`serve`, `livereload`) on a port the system chooses, and yield the
+    address it prints; stop it afterwards. TimeoutError if it prints none within `limit` seconds."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "invoke", task, "--port", "0", *arguments],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    printed, found = [], queue.Queue()
+
+    def read_lines():
+        for line in server.stdout:
+            printed.append(line)
+            match = ADDRESS_PRINTED.search(line)
+            if match:
+                found.put(match.group(1))
+        found.put(None)
+
+    reader = threading.Thread(target=read_lines, daemon=True)
+    reader.start()
+    try:
+        address = found.get(timeout=limit)
+        if address is None:
+            raise RuntimeError(f"`invoke {task}` stopped without serving:\n{''.join(printed)}")
+        yield address
+    except queue.Empty:
+        raise TimeoutError(f"`invoke {task}` printed no address within {limit} s:\n{''.join(printed)}") from None
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        reader.join(timeout=30)
 
 
 # Collects, from the first script on, every Content-Security-Policy violation of a page.

@@ -12,7 +12,7 @@ import shutil
 import pytest
 
 from bench.run import write_posts
-from helpers import SAMPLE_CONTENT, TESTS, copy_repository, run_in
+from helpers import SAMPLE_CONTENT, copy_repository, run_in
 
 # Set in the copy's own run, so that it does not copy the project again.
 NESTED = "OUR_BLOG_NESTED_TEST_RUN"
@@ -109,14 +109,35 @@ def test_the_same_posts_with_a_broken_link_fail_and_name_the_file(project_with_p
     assert problem in result.stdout + result.stderr
 
 
-def test_only_these_tests_read_content():
-    # Every other test builds a fixture site of tests/sites/ (copy_project puts one in a copy's content/):
-    # whatever the author writes in content/ cannot make them fail. helpers.py names the author's folder and
-    # conftest.py builds it, only for its author_site fixtures, which only these modules use.
-    sources = {path.name: path.read_text(encoding="utf-8") for path in sorted(TESTS.glob("*.py"))}
-    assert [name for name, text in sources.items() if "AUTHOR_" + "CONTENT" in text] == [
-        "conftest.py",
-        "helpers.py",
-    ]
-    users = [name for name, text in sources.items() if "author_site" in text and name.startswith("test_")]
-    assert sorted(set(users) - {"test_new_author.py"}) == AUTHOR_TESTS
+# The project's tests that failed when an author's settings and posts replaced the starter's: they build
+# the seed and sample sites and read their pages at the project's own addresses.
+PROJECT_TESTS = ["test_content.py", "test_structure.py", "test_links.py", "test_pelican_content.py"]
+# An old blog's settings, as an author copies them: Pelican's default addresses, nothing else.
+FOREIGN_SETTINGS = """
+ARTICLE_URL = "{slug}.html"
+ARTICLE_SAVE_AS = "{slug}.html"
+PAGE_URL = "pages/{slug}.html"
+PAGE_SAVE_AS = "pages/{slug}.html"
+TAG_URL = "tag/{slug}.html"
+TAG_SAVE_AS = "tag/{slug}.html"
+"""
+
+
+def test_the_projects_tests_pass_whatever_the_author_writes(project_with_posts):
+    # content/ and the settings at the root are the author's: with another URL scheme there, and a post
+    # with a real defect, the project's tests still pass, as they build fixture sites with their own.
+    settings = project_with_posts / "pelicanconf.py"
+    settings.write_text(settings.read_text(encoding="utf-8") + FOREIGN_SETTINGS, encoding="utf-8")
+    broken = project_with_posts / "content" / "broken.md"
+    broken.write_text("Title: Broken\nDate: 2025-03-01\n\n[Nowhere]({filename}/nowhere.md)\n", encoding="utf-8")
+    try:
+        tests = [f"tests/{name}" for name in PROJECT_TESTS]
+        options = " ".join(["-q", "-p", "no:cacheprovider", "-n", "0", *tests])
+        result = run_in(project_with_posts, "-m", "invoke", "test", "--quick", "--options", options, **{NESTED: "1"})
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        # And the author's own checks do read them: the defect is named.
+        result = run_the_author_tests(project_with_posts, "-x")
+        assert result.returncode != 0 and "content/broken.md:4: links to {filename}/nowhere.md" in result.stdout
+    finally:
+        broken.unlink()
+        settings.write_text(settings.read_text(encoding="utf-8").replace(FOREIGN_SETTINGS, ""), encoding="utf-8")

@@ -177,7 +177,7 @@ def test_feeds_without_a_site_address_are_left_out_with_a_note(in_a_project):
 
 
 DEFECTS = SITES / "defects" / "content"
-# Ten defects in seven files (tests/sites/defects/content), as the author reads them, sorted by file and line.
+# Ten defects in eight files (tests/sites/defects/content), as the author reads them, sorted by file and line.
 DEFECT_LINES = [
     'content/a.md: has no Title: add a "Title:" line to its front matter.',
     "content/a.md:5: has an image, https://example.com/kite.png, without alt text: describe what it shows, "
@@ -190,9 +190,9 @@ DEFECT_LINES = [
     "give it another Slug (or set its own save_as).",
     'content/f.md:3: asks for Template "gallery", but the theme has no gallery.html (in theme/templates): '
     "add it, or remove the Template line.",
-    "content/f.md:5: is not UTF-8 (byte 0xe9 on line 5): save it as UTF-8.",
-    "content/pages/search.md: its page would be written to search/index.html, the place of the theme's search "
-    "page: give it another Slug (or set its own save_as).",
+    "content/g.md:4: is not UTF-8 (byte 0xe9 on line 4): save it as UTF-8.",
+    'content/pages/about.md:3: has a link with no address, "the contact page": write where it leads, or leave '
+    "the text unlinked.",
 ]
 
 
@@ -210,7 +210,7 @@ def test_ten_defects_in_seven_files_are_ten_sorted_lines_the_same_in_every_run(d
         assert result.returncode == 1
         assert result.stderr.splitlines() == [
             *DEFECT_LINES,
-            "10 problems in 7 files.",
+            "10 problems in 8 files.",
             "Build failed: output/ is unchanged.",
         ]
         assert "Traceback" not in result.stdout + result.stderr
@@ -222,7 +222,7 @@ def test_plain_pelican_prints_the_same_lines_without_a_traceback(defects_project
     result = run_in(defects_project, "-m", "pelican", "content")
     assert result.returncode == 1
     printed = result.stderr.splitlines()
-    assert printed[-11:] == [*DEFECT_LINES, "10 problems in 7 files."]
+    assert printed[-11:] == [*DEFECT_LINES, "10 problems in 8 files."]
     assert "Traceback" not in result.stdout + result.stderr
 
 
