@@ -97,8 +97,11 @@ class Collector(logging.Handler):
         if path and shown(path) in self.files_with_problems:
             return
         if path and str(record.msg).startswith(COULD_NOT_READ):
-            # Pelican's words, then the exception's: say it of the file, on one line.
-            message = f"could not be read: {' '.join(str(record.args[-1]).split())}"
+            # Pelican logs this from the `except` block that caught the exception: say what it was, of the
+            # file, on one line.
+            error = sys.exc_info()[1]
+            said = f"{type(error).__name__}: {error}" if error else "an error Pelican did not name"
+            message = f"could not be read: {' '.join(said.split())}"
         else:
             message = " ".join(record.getMessage().split())
         self.add(Problem(shown(path) if path else "", 0, message, note=record.levelno < logging.ERROR))

@@ -7,7 +7,7 @@ preformatted text or math: in Markdown from a tree processor, in reStructuredTex
 translator, and on the Title and Subtitle. So the result is cached with the post, and nothing runs over
 finished HTML. A quote opens after a space, an opening bracket or a dash, or at the start of a block;
 otherwise it closes, which also makes every apostrophe (it’s, ’80s) right. Characters, not entities:
-the pages are UTF-8. A quote escaped in Markdown (\\") stays straight.
+the pages are UTF-8. A quote after a backslash (\\") stays straight, and the backslash goes.
 
 TYPOGRAPHY (on by default) turns it off when False.
 """
@@ -16,6 +16,10 @@ import re
 
 # Text without any of these is left as it is: most runs of text between two tags have none.
 MARKERS = re.compile(r"""['"`]|--|\.\.\.|\. \. \.""")
+# A backslash before a quote keeps it straight (as Smartypants reads it): \" stays ", without the backslash.
+# Kept aside as characters of Unicode's private use area, which no text holds and Markdown does not use.
+ESCAPED = {'\\"': "\ue000", "\\'": "\ue001"}
+KEPT = {"\ue000": '"', "\ue001": "'"}
 # What a quote opens after: the start of a block (a space stands for it), a space, an opening
 # bracket, a dash or another opening quote.
 OPENS_AFTER = r"\s(\[{<\u2014\u2013\u2018\u201c/-"
@@ -32,6 +36,8 @@ def typeset(text, before=START_OF_BLOCK):
     """The text made typographic; `before` is the last character of the text before it in its block."""
     if not MARKERS.search(text):
         return text
+    for escaped, kept in ESCAPED.items():
+        text = text.replace(escaped, kept)
     text = DASHES.sub("\u2014", text)
     text = ELLIPSIS.sub("\u2026", text)
     text = text.replace("``", "\u201c").replace("''", "\u201d")
@@ -41,6 +47,8 @@ def typeset(text, before=START_OF_BLOCK):
     text = OPENING_DOUBLE.sub("\u201c", text).replace('"', "\u201d")
     text = ELIDED_YEAR.sub("\u2019", text)
     text = OPENING_SINGLE.sub("\u2018", text).replace("'", "\u2019")
+    for kept, character in KEPT.items():
+        text = text.replace(kept, character)
     return text[len(before) :]
 
 

@@ -302,7 +302,9 @@ def serving_task(project, task, *arguments, limit=COMMAND_TIME_LIMIT):
             raise RuntimeError(f"`invoke {task}` stopped without serving:\n{''.join(printed)}")
         yield address
     except queue.Empty:
-        raise TimeoutError(f"`invoke {task}` printed no address within {limit} s:\n{''.join(printed)}") from None
+        raise TimeoutError(
+            f"`invoke {task}` printed no address within {limit} s:\n{''.join(printed)}"
+        ) from None
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -129,15 +129,23 @@ def test_the_projects_tests_pass_whatever_the_author_writes(project_with_posts):
     settings = project_with_posts / "pelicanconf.py"
     settings.write_text(settings.read_text(encoding="utf-8") + FOREIGN_SETTINGS, encoding="utf-8")
     broken = project_with_posts / "content" / "broken.md"
-    broken.write_text("Title: Broken\nDate: 2025-03-01\n\n[Nowhere]({filename}/nowhere.md)\n", encoding="utf-8")
+    broken.write_text(
+        "Title: Broken\nDate: 2025-03-01\n\n[Nowhere]({filename}/nowhere.md)\n", encoding="utf-8"
+    )
     try:
         tests = [f"tests/{name}" for name in PROJECT_TESTS]
         options = " ".join(["-q", "-p", "no:cacheprovider", "-n", "0", *tests])
-        result = run_in(project_with_posts, "-m", "invoke", "test", "--quick", "--options", options, **{NESTED: "1"})
+        result = run_in(
+            project_with_posts, "-m", "invoke", "test", "--quick", "--options", options, **{NESTED: "1"}
+        )
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
         # And the author's own checks do read them: the defect is named.
         result = run_the_author_tests(project_with_posts, "-x")
-        assert result.returncode != 0 and "content/broken.md:4: links to {filename}/nowhere.md" in result.stdout
+        assert (
+            result.returncode != 0 and "content/broken.md:4: links to {filename}/nowhere.md" in result.stdout
+        )
     finally:
         broken.unlink()
-        settings.write_text(settings.read_text(encoding="utf-8").replace(FOREIGN_SETTINGS, ""), encoding="utf-8")
+        settings.write_text(
+            settings.read_text(encoding="utf-8").replace(FOREIGN_SETTINGS, ""), encoding="utf-8"
+        )

@@ -149,7 +149,7 @@ def test_a_page_of_the_authors_at_the_place_of_a_theme_page_wins(in_a_project):
     # The 404 page is written as Pelican's documentation says.
     pages = {
         "pages/search.md": "Title: Search\n\nMy own search page.\n",
-        "pages/404.md": "Title: Lost\nSave_as: 404.html\n\nLost?\n",
+        "pages/404.md": "Title: Lost\nStatus: hidden\nSave_as: 404.html\n\nLost?\n",
     }
     write_content(in_a_project / "content", {"a.md": POST + "\nText.\n", **pages})
     built = build_site(in_a_project / "output", PATH=str(in_a_project / "content"))
@@ -323,3 +323,40 @@ def test_nothing_is_reported_for_a_site_without_problems(in_a_project):
     build_site(in_a_project / "output", PATH=str(in_a_project / "content"))
     assert problems.last_report == []
     assert os.listdir(in_a_project) == ["content", "output"]
+
+
+def test_a_url_setting_without_its_save_as_is_one_line_naming_both(in_a_project):
+    # As an author who copies only the URL settings of an old blog's pelicanconf.py writes them.
+    write_content(
+        in_a_project / "content", {"a.md": POST + "\nText.\n", "pages/about.md": "Title: About\n\nMe.\n"}
+    )
+    with pytest.raises(BuildFailed):
+        build_site(
+            in_a_project / "output",
+            PATH=str(in_a_project / "content"),
+            ARTICLE_URL="{slug}.html",
+            TAG_URL="tag/{slug}.html",
+        )
+    assert [str(problem) for problem in problems.last_report] == [
+        'ARTICLE_URL ("{slug}.html") and ARTICLE_SAVE_AS ("posts/{slug}/index.html") disagree: pages are written '
+        "to posts/x/index.html and linked as x.html, so every link to them is broken. Set both (an old blog's "
+        'Pelican settings: ARTICLE_SAVE_AS = "{slug}.html").',
+        'TAG_URL ("tag/{slug}.html") and TAG_SAVE_AS ("tag/{slug}/index.html") disagree: pages are written to '
+        "tag/x/index.html and linked as tag/x.html, so every link to them is broken. Set both (an old blog's "
+        'Pelican settings: TAG_SAVE_AS = "tag/{slug}.html").',
+    ]
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"ARTICLE_URL": "{slug}.html", "ARTICLE_SAVE_AS": "{slug}.html"},
+        {"ARTICLE_URL": "{date:%Y}/{slug}/", "ARTICLE_SAVE_AS": "{date:%Y}/{slug}/index.html"},
+        {"ARTICLE_URL": "{date:%Y}/{slug}", "ARTICLE_SAVE_AS": "{date:%Y}/{slug}/index.html"},
+        {"ARTICLE_URL": "posts/{slug}", "ARTICLE_SAVE_AS": "posts/{slug}.html"},  # hosts serve x.html for x
+    ],
+)
+def test_url_settings_that_agree_with_their_save_as_pass(in_a_project, settings):
+    write_content(in_a_project / "content", {"a.md": POST + "Slug: a\n\nText.\n"})
+    built = build_site(in_a_project / "output", PATH=str(in_a_project / "content"), **settings)
+    assert [str(problem) for problem in problems.last_report] == [] and built.output.is_dir()

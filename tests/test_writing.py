@@ -254,3 +254,44 @@ def test_a_search_indexer_that_takes_too_long_is_stopped_at_the_time_limit(tmp_p
         build_site(tmp_path / "output", PATH=str(SAMPLE_CONTENT), SEARCH_INDEX_TIMEOUT=1)
     assert not (tmp_path / "output").exists()
     assert not is_running(int(started.read_text()))  # stopped, and waited for, before the build ended
+
+
+def test_posts_of_a_series_are_its_parts_in_order_with_a_page_listing_them(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    parts = [
+        ("rust-1", "2024-03-01", ""),
+        ("rust-3", "2024-01-01", "Series_index: 3\n"),
+        ("rust-2", "2024-02-01", ""),
+    ]
+    for slug, date, index in parts:
+        (content / f"{slug}.md").write_text(
+            f"Title: {slug}\nDate: {date}\nSlug: {slug}\nSeries: Learning Rust\n{index}\nText.\n",
+            encoding="utf-8",
+        )
+    (content / "other.md").write_text(
+        "Title: Other\nDate: 2024-04-01\nSlug: other\n\nText.\n", encoding="utf-8"
+    )
+    built = build_site(tmp_path / "output", PATH=str(content))
+    series = built.page("/series/learning-rust/")
+    # Numbered parts first (here the third), then the others by date.
+    assert [a.get_text() for a in series.select(".series-parts a")] == ["rust-3", "rust-2", "rust-1"]
+    box = built.page("/posts/rust-2/").select_one("nav.series")
+    assert box.p.get_text(" ", strip=True) == "Part 2 of 3 of the series Learning Rust ."
+    assert [a["href"] for a in box.select("a")] == [
+        "/series/learning-rust/",
+        "/posts/rust-3/",
+        "/posts/rust-1/",
+    ]
+    assert not built.page("/posts/other/").select("nav.series")
+
+
+def test_fields_other_themes_gave_meaning_are_read_as_ours(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "a.md").write_text(
+        "Title: A post\nDate: 2024-01-01\nSlug: a\nHeadline: Said in one line\n\nText.\n", encoding="utf-8"
+    )
+    page = build_site(tmp_path / "output", PATH=str(content)).page("/posts/a/")
+    assert page.select_one(".post-subtitle").get_text() == "Said in one line"
+    assert page.find("meta", attrs={"name": "description"})["content"] == "Said in one line"
