@@ -83,7 +83,7 @@ class BeforeContents(Treeprocessor):
                 post_html.report_empty_link(text, self.file.path, near="]()")
         stash = self.md.htmlStash.rawHtmlBlocks
         for index, block in enumerate(stash):
-            if isinstance(block, str) and "<" in block:
+            if isinstance(block, str) and post_html.needs_rewriting(block, shift):
                 stash[index] = post_html.RawHTML(self.file.path, self.describe_raw, shift).rewrite(block)
 
     def describe(self, attributes, syntax="markdown"):

@@ -42,8 +42,11 @@ def pagefind_command():
     return os.environ.get("PAGEFIND_BINARY_PATH") or str(pagefind_bin.get_executable())
 
 
-def link_or_copy(source, target):
-    os.makedirs(os.path.dirname(target), exist_ok=True)
+def link_or_copy(source, target, folders_made):
+    folder = os.path.dirname(target)
+    if folder not in folders_made:  # a thousand pages are a few hundred folders
+        os.makedirs(folder, exist_ok=True)
+        folders_made.add(folder)
     try:
         os.link(source, target)
     except FileExistsError:
@@ -115,6 +118,7 @@ class SiteIndex:
         self.unwritten = None  # the output files of the posts and pages still to write
         self.indexing = None
         self.runs = 0
+        self.folders_made = set()
 
     def expect(self, generators):
         self.unwritten = {
@@ -125,7 +129,7 @@ class SiteIndex:
 
     def page_written(self, path):
         if is_searchable(path):
-            link_or_copy(path, self.pages / os.path.relpath(path, self.output_path))
+            link_or_copy(path, str(self.pages / os.path.relpath(path, self.output_path)), self.folders_made)
             if self.indexing:  # written after the index was begun: it is made again at the end
                 self.indexing.stop()
                 self.indexing = None

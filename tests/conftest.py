@@ -206,7 +206,8 @@ def chromium():
     require_tool(CHROMIUM.is_file(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    flags = [*CHROMIUM_FLAGS, *(["--no-sandbox"] if os.geteuid() == 0 else [])]
+    # As root (in a container), Chromium runs only without its sandbox; Windows has no root.
+    flags = [*CHROMIUM_FLAGS, *(["--no-sandbox"] if getattr(os, "geteuid", lambda: 1)() == 0 else [])]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=flags, timeout=60_000)
         yield browser

@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from bench.run import write_posts
+from bench.posts import write_posts
 from helpers import SAMPLE_CONTENT, copy_repository, run_in
 
 # Set in the copy's own run, so that it does not copy the project again.

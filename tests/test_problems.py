@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from bench.run import write_posts
+from bench.posts import write_posts
 from helpers import ROOT, SITES, build_site, copy_project, run_in
 from ourblog.build import BuildFailed
 from plugins import problems
