@@ -167,6 +167,14 @@ def test_a_displayed_formula_may_span_lines(post):
     assert soup.math.get_text() == "x=1+2" and soup.find("ul") is None
 
 
+def test_no_line_of_a_displayed_formula_is_read_as_a_quote_or_a_rule(post):
+    soup = post("$$\nf(x) = 1 \\text{ if } x\n> 0\n***\n$$\n")
+    assert (
+        soup.find(["blockquote", "hr", "p"]) is None
+        and soup.math.get_text().replace("\xa0", " ") == "f(x)=1 if x>0***"
+    )
+
+
 def test_math_in_list_items_and_quotes(post):
     soup = post("- item $\\beta$\n- $$\\frac{a}{b}$$\n\n> \\[ \\mathbb{N} \\]\n")
     first, second = soup.find_all("li")
@@ -195,6 +203,11 @@ def test_underscores_and_asterisks_in_tex_are_not_emphasis(post):
     assert soup.find_all("math")[2].get_text() == "a*b*c"
 
 
+def test_markdown_leaves_the_text_inside_a_formula_alone(post):
+    soup = post(r"$\text{a *b* c, [d](e) and <b>f</b>}$")
+    assert soup.mtext.get_text() == "a *b* c, [d](e) and <b>f</b>" and soup.find(["em", "a", "b"]) is None
+
+
 def test_backslashes_brackets_and_angle_brackets_in_tex_are_not_markdown(post):
     soup = post(r"Rows $\begin{matrix} a \\ b \end{matrix}$, a link-like $[0, 1](x)$ and $a<b>c$.")
     formulas = soup.find_all("math")
@@ -207,7 +220,13 @@ def test_backslashes_brackets_and_angle_brackets_in_tex_are_not_markdown(post):
 
 @pytest.mark.parametrize(
     "text",
-    ["It costs $3.50, not $4.", "Between $5 and $10.", "From $20,000 to $30,000 a year.", "A $ 5 $ note."],
+    [
+        "It costs $3.50, not $4.",
+        "Between $5 and $10.",
+        "From $20,000 to $30,000 a year.",
+        "Tickets are $5-$10, or $1,$2 for children.",  # a closing $ is never followed by a digit
+        "A $ 5 $ note, or $ 5 and 6$ each.",  # an opening $ is never followed by a space
+    ],
 )
 def test_money_stays_text(post, text):
     soup = post(text)
@@ -288,9 +307,7 @@ def test_each_replacement_the_advice_gives_is_known_to_the_converter_and_each_re
         tex2mathml(f"\\begin{{{name}}} a & b \\end{{{name}}}")
 
 
-def test_the_extension_reads_the_current_file_when_it_runs_and_forgets_each_files_problems(
-    tmp_path, collector
-):
+def test_the_extension_reads_the_current_file_when_its_processors_run(tmp_path, collector):
     first, second = tmp_path / "first.md", tmp_path / "second.md"
     text = "Text.\n\nBad $\\fracc{1}$.\n"
     first.write_text(text, encoding="utf-8")
@@ -301,7 +318,7 @@ def test_the_extension_reads_the_current_file_when_it_runs_and_forgets_each_file
     md.reset()
     current_file.path = str(second)
     md.convert(text)
-    # The second file's problem is its own, at its own line 3: not the first file's second occurrence.
+    # The one Markdown, converting a second file: its problem names the second file.
     assert sorted((name, line) for name, line, _ in problem_lines(collector)) == [
         ("first.md", 3),
         ("second.md", 3),
