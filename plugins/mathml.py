@@ -197,6 +197,7 @@ def tidy(root):
         element.text = AtomicString(element.text) if element.text else None
         element.tail = AtomicString(element.tail) if element.tail else None
     root.set("xmlns", MATHML_NAMESPACE)
+    subscript_accented_bases(root)  # first: an accent may be an <mo> with a style to wrap
     wrap_styles_in_mstyle(root)
 
 
@@ -240,6 +241,20 @@ class FormulaProblems:
         self.seen[near] += 1
         which = "a formula that" if error.near else f"a formula, {' '.join(source.split())}, that"
         problems.report(path, f"has {which} {error}.", line=line, near=near)
+
+
+def subscript_accented_bases(root):
+    """A subscript beside an accented base, where docutils puts it under: \\hat{y}_i is ŷ with i beside.
+
+    docutils writes such a formula as <munderover> (y, i under it, the accent over it); an operator
+    with limits (\\sum, \\lim) is an <mo>, an accented base never is. Fixed in docutils, this finds none."""
+    for element in list(root.iter("munderover")):
+        base, subscript, accent = list(element)
+        if base.tag != "mo" and accent.tag == "mo":
+            accented = ElementTree.Element("mover", {"accent": "true"})
+            accented.extend([base, accent])
+            element.tag = "msub"
+            element[:] = [accented, subscript]
 
 
 def source_element(source):

@@ -137,6 +137,14 @@ def test_a_function_name_keeps_its_invisible_application_sign(post):
     assert post(r"$\sin x$").math.find("mo").get_text() == "\u2061"
 
 
+def test_a_subscript_of_an_accented_base_stands_beside_it(post):
+    for tex in (r"\hat{y}_i", r"\bar{x}_i^2", r"\vec{v}_1"):
+        subscripted = post(f"${tex}$").math.msub
+        accented, subscript = children(subscripted)
+        assert accented.name == "mover" and subscript.get_text() in "i1", tex
+    assert post(r"$\sum_{i=1}^n i$").math.munderover is not None  # an operator keeps its limits
+
+
 def test_a_display_fraction_carries_its_style_on_an_mstyle_as_the_html_checker_requires(post):
     math = post(r"$\dfrac{1}{2}$").math
     assert math.mstyle["displaystyle"] == "true" and math.mstyle.mfrac is not None
