@@ -4,8 +4,9 @@ A post writes TeX as the render_math plugin's users do, and `MathML(current_file
 Python-Markdown extension, turns each formula into a `<math>` element:
 
 - `$…$` and `\\(…\\)` are inline; `$$…$$`, `\\[…\\]` and a bare `\\begin{…}…\\end{…}` are displayed,
-  `<math display="block">`. A displayed formula that is a block of its own (in a list item or a
-  quote too) stands alone; one inside a paragraph stays in it, as in TeX.
+  `<math display="block">`, in a `<span class="math-display" tabindex="0">` that the stylesheet
+  scrolls when the formula is wider than the column. A displayed formula that is a block of its
+  own (in a list item or a quote too) stands alone; one inside a paragraph stays in it, as in TeX.
 - Money stays text, by pandoc's rule: an opening `$` is followed by a non-space, a closing `$` is
   preceded by one and not followed by a digit, so "$5 and $10" is no formula. `\\$` is a dollar.
 - Code is never read as math: fenced code is set aside before any of this runs, indented code is
@@ -143,8 +144,22 @@ def formula(tex, display=False):
 
 
 def formula_html(tex, display=False):
-    """A formula's MathML as HTML, serialized as Python-Markdown serializes it; raises FormulaError."""
-    return to_html_string(formula(tex, display))
+    """A formula as a page holds it (see `on_page`), as HTML serialized as Python-Markdown serializes
+    it; raises FormulaError."""
+    return to_html_string(on_page(formula(tex, display)))
+
+
+def on_page(math):
+    """A formula as a page holds it: a displayed one inside a `<span class="math-display">` box.
+
+    The box scrolls a formula wider than the column (the stylesheet says so), and takes keyboard
+    focus, as a code block does, so that a wide one scrolls without a mouse too (WCAG 2.1.1). The
+    Nu HTML Checker allows tabindex on no MathML element, and a span may stand in a paragraph."""
+    if math.get("display") != "block":
+        return math
+    box = ElementTree.Element("span", {"class": "math-display", "tabindex": "0"})
+    box.append(math)
+    return box
 
 
 @functools.lru_cache(maxsize=4096)
@@ -357,9 +372,9 @@ class MathML(Extension):
         self.formula_problems.clear()
 
     def element_for(self, tex, display, source):
-        """The MathML of a formula; or, once the reason is reported, its source in a <code>."""
+        """A formula as a page holds it; or, once the reason is reported, its source in a <code>."""
         try:
-            return formula(tex, display)
+            return on_page(formula(tex, display))
         except FormulaError as error:
             self.formula_problems.report(self.current_file.path, error, tex, source)
             return source_element(source)

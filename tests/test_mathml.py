@@ -68,6 +68,11 @@ def children(element):
     return element.find_all(recursive=False)
 
 
+def is_scrolling_box(element):
+    """The box a displayed formula scrolls in, which takes keyboard focus (the stylesheet scrolls it)."""
+    return element.name == "span" and element["class"] == ["math-display"] and element["tabindex"] == "0"
+
+
 def problem_lines(collector):
     return sorted(
         (problem.path.rsplit("/", 1)[-1], problem.line, problem.message) for problem in collector.problems
@@ -159,12 +164,18 @@ def test_inline_formulas_are_inline_and_displayed_ones_are_blocks(post):
     inline, parenthesised, dollars, brackets = soup.find_all("math")
     assert not inline.has_attr("display") and not parenthesised.has_attr("display")
     assert dollars["display"] == brackets["display"] == "block"
-    assert dollars.parent.name != "p" and brackets.parent.name != "p"  # each a block of its own
+    for displayed in (dollars, brackets):
+        assert displayed.find_parent("p") is None  # a block of its own
+        assert is_scrolling_box(displayed.parent)
 
 
 def test_a_displayed_formula_inside_a_paragraph_stays_in_it(post):
     soup = post("The sum\n$$\n\\sum_i x_i\n$$\nconverges.")
-    assert soup.math["display"] == "block" and soup.math.parent.name == "p"
+    assert (
+        soup.math["display"] == "block"
+        and is_scrolling_box(soup.math.parent)
+        and soup.math.parent.parent.name == "p"
+    )
     assert soup.p.get_text(" ", strip=True).startswith("The sum") and soup.p.get_text().strip().endswith(
         "converges."
     )
@@ -431,6 +442,6 @@ def test_rest_math_is_the_same_mathml_as_markdowns_and_a_bad_command_is_a_proble
         "Inline $\\alpha_1 + \\dfrac{1}{2}$ here.\n\n$$\\sum_{i=1}^n x_i = \\left( a \\right)$$\n"
     )
     assert [str(inline), str(displayed)] == [str(math) for math in markdown.find_all("math")]
-    assert displayed["display"] == "block" and displayed.parent.name != "div"
+    assert displayed["display"] == "block" and is_scrolling_box(displayed.parent)
     assert soup.find("code").get_text() == "\\fracc{1}{2}"
     assert [(name, line) for name, line, _ in problem_lines(collector)] == [("post.rst", 7)]
