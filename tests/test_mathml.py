@@ -1,4 +1,4 @@
-"""Math as MathML (plugins/mathml.py): Markdown and reST straight to the extension and the translator.
+"""Math as MathML (plugins/mathml.py, plugins/tex_to_mathml.py): Markdown and reST straight to the extension and the translator.
 
 Each test converts a text with the site's own Markdown extensions plus MathML, as the Markdown
 reader does, and reads what came out: the formulas' MathML, the text around them, the problems.
@@ -21,7 +21,7 @@ from pelican.settings import DEFAULT_CONFIG
 
 import pelicanconf
 from helpers import require_tool
-from plugins import mathml, problems, typography
+from plugins import mathml, problems, tex_to_mathml, typography
 
 ALPHA, REALS, NATURALS = (
     "\N{GREEK SMALL LETTER ALPHA}",
@@ -276,9 +276,9 @@ def test_code_keeps_its_dollars_and_tex(post):
 
 def test_the_converter_names_an_unknown_command_in_its_error():
     # What the problem's message is made from: a docutils upgrade that says it otherwise fails here.
-    with pytest.raises(MathError, match=mathml.UNKNOWN_COMMAND.pattern):
+    with pytest.raises(MathError, match=tex_to_mathml.UNKNOWN_COMMAND.pattern):
         tex2mathml(r"\fracc{1}{2}")
-    with pytest.raises(MathError, match=mathml.UNKNOWN_ENVIRONMENT.pattern):
+    with pytest.raises(MathError, match=tex_to_mathml.UNKNOWN_ENVIRONMENT.pattern):
         tex2mathml(r"\begin{gather} a \end{gather}")
 
 
@@ -317,12 +317,12 @@ def test_malformed_tex_is_a_problem_that_shows_the_formula(post, collector):
 
 
 def test_each_replacement_the_advice_gives_is_known_to_the_converter_and_each_replaced_one_is_not():
-    for name, instead in mathml.COMMANDS_INSTEAD.items():
+    for name, instead in tex_to_mathml.COMMANDS_INSTEAD.items():
         with pytest.raises(MathError):
             tex2mathml(f"\\{name}{{x}}")
         for replacement in re.findall(r"\\[A-Za-z]+(?:\{…\})*\(?\)?", instead):
             tex2mathml(replacement.replace("…", "x").replace("(", "( x").replace(")", " )"))
-    for name in {*mathml.ENVIRONMENTS_INSTEAD.values(), "pmatrix", "bmatrix"}:
+    for name in {*tex_to_mathml.ENVIRONMENTS_INSTEAD.values(), "pmatrix", "bmatrix"}:
         tex2mathml(f"\\begin{{{name}}} a & b \\end{{{name}}}")
 
 
