@@ -102,7 +102,9 @@ def measure_build(settings_file, overrides, cwd):
     job = json.dumps({"settings": settings_file, "overrides": overrides})
     cpu_before, start = children_cpu(), time.perf_counter()
     command = [sys.executable, "-m", "bench.builds", "--child", job]
-    result = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, timeout=BUILD_TIME_LIMIT, check=False)
+    result = subprocess.run(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, timeout=BUILD_TIME_LIMIT, check=False
+    )
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         sys.exit(f"The build with {settings_file or 'notmyidea'} failed: see the messages above.")

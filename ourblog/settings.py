@@ -78,6 +78,10 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
+# reStructuredText: math as MathML, as Markdown's (plugins/mathml.py); a section title never a link back to
+# a table of contents, which would put a link inside a link where the title holds one.
+DOCUTILS_SETTINGS = {"math_output": "MathML", "toc_backlinks": "none"}
+
 # Pelican's content cache keeps what the readers made of each file (its HTML, typeset, and metadata),
 # so a build with the cache on (`invoke livereload`, bench/) reads only the files that changed. Tests
 # build without it. Uncompressed: a thousand posts take 7 MB rather than 1.6 MB, and load 0.3 s sooner.

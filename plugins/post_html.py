@@ -15,6 +15,7 @@ import re
 from html import escape, unescape
 from html.parser import HTMLParser
 
+from pelican.utils import truncate_html_paragraphs, truncate_html_words
 from PIL import Image
 
 from plugins import problems
@@ -24,6 +25,10 @@ TAG = re.compile(r"<[^>]*>")
 # Links Pelican resolves against the content folder ({static}/images/a.png, and the older |static|).
 CONTENT_LINK = re.compile(r"^(?:\{(?:static|attach|filename)\}|\|(?:static|attach|filename)\|)")
 HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+# A formula (plugins/mathml.py), with the box of a displayed one.
+FORMULA = re.compile(r'(?:<span class="math-display"[^>]*>)?<math\b.*?</math>(?:</span>)?', re.DOTALL)
+# Stands for a formula set aside: a character of Unicode's private use area, which no text holds.
+FORMULA_MARK = "\ue002"
 # How to describe an image, in the syntax the author wrote it in.
 ALT_TEXT_EXAMPLES = {
     "markdown": "![a kite over a field]({src})",
@@ -31,6 +36,29 @@ ALT_TEXT_EXAMPLES = {
     "html": '<img src="{src}" alt="a kite over a field">',
 }
 WITHOUT_ALT_TEXT = "images without alt text"
+
+
+def without_formulas(html, instead=" "):
+    """HTML with its formulas taken out: their MathML's text reads as nonsense in a line of plain text."""
+    return FORMULA.sub(instead, html or "")
+
+
+def summary_keeping_formulas(html, settings):
+    """The summary Pelican would make of a post's text (its first paragraphs, cut at a number of words),
+    with each formula counted as one word and kept whole: Pelican would count each of its symbols, and
+    might cut it in the middle."""
+    formulas = []
+
+    def set_aside(match):
+        formulas.append(match.group(0))
+        return f"{FORMULA_MARK}{len(formulas) - 1}{FORMULA_MARK}"
+
+    summary = FORMULA.sub(set_aside, html)
+    if settings.get("SUMMARY_MAX_PARAGRAPHS") is not None:
+        summary = truncate_html_paragraphs(summary, settings["SUMMARY_MAX_PARAGRAPHS"])
+    if settings.get("SUMMARY_MAX_LENGTH") is not None:
+        summary = truncate_html_words(summary, settings["SUMMARY_MAX_LENGTH"], settings["SUMMARY_END_SUFFIX"])
+    return re.sub(f"{FORMULA_MARK}(\\d+){FORMULA_MARK}", lambda mark: formulas[int(mark.group(1))], summary)
 
 
 def plain_text(html):

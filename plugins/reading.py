@@ -33,6 +33,7 @@ from pelican.utils import set_date_tzinfo, slugify
 
 from plugins import post_html, problems
 from plugins.markdown_extension import FocusableCode, SiteChanges
+from plugins.mathml import MathML
 from plugins.reading_time import count_words, minutes_to_read
 from plugins.rest_translator import DOCUTILS_KEY, FieldBodyTranslator, HTMLWriter
 from plugins.typography import RunningText, typeset_line
@@ -114,10 +115,12 @@ def kept_with_the_post(content, metadata, file, found):
     metadata = {name: value for name, value in metadata.items() if value is not None}
     if str(metadata.get("toc", "")).lower() in ASKING and "<li>" in file.table_of_contents:
         metadata["table_of_contents"] = file.table_of_contents
-    words = count_words(content)
+    words = count_words(post_html.without_formulas(content, " formula "))  # a formula reads as one word
     metadata["word_count"], metadata["reading_minutes"] = words, minutes_to_read(words)
+    if "summary" not in metadata and "<math" in (content or ""):
+        metadata["summary"] = post_html.summary_keeping_formulas(content, file.settings)
     if "description" not in metadata:
-        metadata["description"] = describe(content, metadata)
+        metadata["description"] = describe(post_html.without_formulas(content), metadata)
     if found:
         metadata["reading_problems"] = sorted(found)
     return metadata
@@ -134,9 +137,14 @@ class MarkdownReader(SiteReading, readers.MarkdownReader):
             if name.endswith("codehilite"):
                 config.setdefault("pygments_formatter", FocusableCode)
         markdown["extension_configs"] = configs
-        markdown["extensions"] = [*markdown.get("extensions", []), SiteChanges(self.file)]
+        markdown["extensions"] = [*markdown.get("extensions", []), *site_extensions(self.file, settings)]
         # Pelican's reader completes the MARKDOWN setting it is given: this reader's own copy.
         super().__init__({**settings, "MARKDOWN": markdown})
+
+
+def site_extensions(file, settings):
+    """The project's own Markdown extensions, made once per reader: what every Markdown file goes through."""
+    return [SiteChanges(file), MathML(file, settings)]
 
 
 class RstReader(SiteReading, readers.RstReader):
@@ -271,7 +279,7 @@ def describe(content, metadata):
     """One line for search results and link previews: the Summary, else the Subtitle, else the text's start;
     "" for a post of pictures alone, say (then its title says what it is)."""
     if metadata.get("summary"):  # the author's own words, whole
-        return post_html.plain_text(metadata["summary"])
+        return post_html.plain_text(post_html.without_formulas(metadata["summary"]))
     subtitle = next((metadata[name] for name in SUBTITLE_FIELDS if metadata.get(name)), "")
     if subtitle:
         return shortened(" ".join(unescape(str(subtitle)).split()))

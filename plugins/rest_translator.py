@@ -1,7 +1,7 @@
 """The site's changes to a reStructuredText post, made by the HTML translator docutils writes it with.
 
 The same changes as in Markdown (plugins/markdown_extension.py), through the same functions
-(plugins/post_html.py): author notes (reST comments) left out, images described, code blocks focusable,
+(plugins/post_html.py and plugins/mathml.py): author notes (reST comments) left out, images described, code blocks focusable,
 typography on every run of text but code and math, HTML written as it is checked as in Markdown. Sizes
 are attributes, never `style=`, which the site's Content-Security-Policy forbids.
 
@@ -13,6 +13,7 @@ import docutils.nodes
 from docutils.writers import html5_polyglot
 
 from plugins import post_html
+from plugins.mathml import RstFormulas
 from plugins.typography import RunningText
 
 DOCUTILS_KEY = "site_file_being_read"
@@ -29,8 +30,8 @@ VERBATIM = (
 BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "blockquote", "figcaption"}
 
 
-class HTMLTranslator(html5_polyglot.HTMLTranslator):
-    """Docutils' HTML5, with the site's changes."""
+class HTMLTranslator(RstFormulas, html5_polyglot.HTMLTranslator):
+    """Docutils' HTML5, with the site's changes; its math as Markdown's is (plugins/mathml.py)."""
 
     def __init__(self, document):
         super().__init__(document)

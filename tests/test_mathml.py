@@ -19,9 +19,10 @@ from docutils.writers import html5_polyglot
 from markdown import Markdown
 from pelican.settings import DEFAULT_CONFIG
 
-import pelicanconf
-from helpers import require_tool
-from plugins import mathml, problems, tex_to_mathml, typography
+from helpers import build_site, require_tool
+from ourblog import settings as project_settings
+from plugins import mathml, problems, tex_to_mathml
+from plugins.mathml import formula_html
 
 ALPHA, REALS, NATURALS = (
     "\N{GREEK SMALL LETTER ALPHA}",
@@ -55,11 +56,11 @@ def post(tmp_path):
 
 def site_markdown(current_file):
     """One Markdown as the reader makes it: the site's MARKDOWN setting, plus the MathML extension."""
-    configs = pelicanconf.MARKDOWN["extension_configs"]
+    configs = project_settings.MARKDOWN["extension_configs"]
     return Markdown(
         extensions=[*configs, mathml.MathML(current_file, DEFAULT_CONFIG)],
         extension_configs=configs,
-        output_format=pelicanconf.MARKDOWN["output_format"],
+        output_format=project_settings.MARKDOWN["output_format"],
     )
 
 
@@ -381,17 +382,16 @@ def test_no_tex_is_left_in_the_text_of_the_output(post, collector):
     assert not TEX_IN_TEXT.search(soup.get_text()), TEX_IN_TEXT.search(soup.get_text())
 
 
-def test_the_sites_typography_leaves_the_math_alone(post):
-    settings = {
-        **DEFAULT_CONFIG,
-        "TYPOGRIFY": True,
-        "TYPOGRIFY_OMIT_FILTERS": ["amp", "caps", "initial_quotes", "widont"],
-    }
-    typography.take_over(settings)
-    html = str(post("It's $f'(x) = \\text{a -- b...}$ -- done..."))
-    typeset = BeautifulSoup(typography.typeset(html, {}, settings)[0], "html.parser")
-    assert str(typeset.math) == str(BeautifulSoup(html, "html.parser").math)  # no curly quote, dash or …
-    assert "\u2014" in typeset.p.get_text()  # the text around it is typeset
+def test_the_sites_typography_leaves_the_math_alone(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    text = "It's $f'(x) = \\text{a -- b...}$ -- done..."
+    (content / "a.md").write_text(f"Title: Math\nDate: 2024-01-01\nSlug: a\n\n{text}\n", encoding="utf-8")
+    page = build_site(tmp_path / "output", PATH=str(content)).page("/posts/a/")
+    paragraph = page.select_one(".post-body p")
+    expected = BeautifulSoup(formula_html("f'(x) = \\text{a -- b...}"), "html.parser").math
+    assert str(paragraph.math) == str(expected)  # no curly quote, dash or ellipsis inside
+    assert paragraph.get_text().startswith("It\u2019s ") and "\u2014 done\u2026" in paragraph.get_text()
 
 
 @pytest.mark.validator
@@ -445,3 +445,16 @@ def test_rest_math_is_the_same_mathml_as_markdowns_and_a_bad_command_is_a_proble
     assert displayed["display"] == "block" and is_scrolling_box(displayed.parent)
     assert soup.find("code").get_text() == "\\fracc{1}{2}"
     assert [(name, line) for name, line, _ in problem_lines(collector)] == [("post.rst", 7)]
+
+
+def test_a_published_post_carries_its_math_in_the_feed_and_loads_no_script_for_it(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    post = "Title: Euler\nDate: 2024-01-01\nSlug: euler\n\nThe identity $e^{i\\pi}+1=0$.\n\n$$\\sum_{k=1}^n k$$\n"
+    (content / "a.md").write_text(post, encoding="utf-8")
+    built = build_site(tmp_path / "output", "publishconf.py", SITEURL="https://example.org", PATH=str(content))
+    page = built.page("/posts/euler/")
+    assert [math.get("display") for math in page.select(".post-body math")] == [None, "block"]
+    assert not page.find_all("script", src=True) and not [s for s in page.find_all("script") if s.get("type") != "application/ld+json"]
+    atom = (built.output / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
+    assert "&lt;math" in atom and "msubsup" in atom
