@@ -23,6 +23,7 @@ from helpers import (
     STATUSES_CONTENT,
     URL_SCHEMES,
     build_site,
+    copy_project,
     require_tool,
 )
 from ourblog.build import BuildFailed
@@ -42,6 +43,13 @@ def publish_build(tmp_path_factory, name, content, siteurl=PUBLISH_SITEURL, **ov
     folder = tmp_path_factory.mktemp(name)
     overrides = {"CACHE_PATH": str(folder / "cache"), **overrides}
     return build_site(folder / "output", "publishconf.py", SITEURL=siteurl, PATH=str(content), **overrides)
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of the project whose content is the seed post, with the fixture sites' settings: the
+    author's commands run there as in a clone (the seed_site fixtures build the same)."""
+    return copy_project(tmp_path / "project")
 
 
 @pytest.fixture(scope="session")

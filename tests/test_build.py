@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from helpers import PUBLISH_SITEURL, copy_project, differing_files, run_in
+from helpers import PUBLISH_SITEURL, differing_files, run_in
 
 FIXTURE_BUILDS = [
     "seed_site",
@@ -26,13 +26,6 @@ def test_fixture_sites_build_without_a_note(request, built):
     sites = request.getfixturevalue(built)
     for site in sites.values() if isinstance(sites, dict) else [sites]:
         assert site.notes == [], site.output
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    """A copy of the project whose content is the seed post, as the seed_site fixtures build it."""
-    project = copy_project(tmp_path_factory.mktemp("project") / "project")
-    return project
 
 
 @pytest.mark.slow

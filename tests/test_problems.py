@@ -226,13 +226,6 @@ def test_plain_pelican_prints_the_same_lines_without_a_traceback(defects_project
     assert "Traceback" not in result.stdout + result.stderr
 
 
-@pytest.fixture
-def project(tmp_path):
-    """A copy of the project whose content is the seed post."""
-    project = copy_project(tmp_path / "project")
-    return project
-
-
 def output_files(output):
     return {
         path.relative_to(output): path.read_bytes() for path in sorted(output.rglob("*")) if path.is_file()

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import PUBLISH_SITEURL, copy_project, front_matter, run_in, serving_task
+from helpers import PUBLISH_SITEURL, front_matter, run_in, serving_task
 from ourblog.build import build_with_cache
 
 # A note in every form an author might write one: on one line, over several, with the "--" and "->"
@@ -31,13 +31,6 @@ More text <!-- an inline note: mention-three --> to read.
 
 # Each test runs a task in a copy of the project, in a process of its own: left out of `invoke test --quick`.
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def project(tmp_path):
-    """A copy of the project whose content is the seed post."""
-    project = copy_project(tmp_path / "project")
-    return project
 
 
 def invoke(project, *arguments, **environment):
