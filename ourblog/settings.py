@@ -18,6 +18,9 @@ THEME = str(PROJECT / "theme")
 # Empty: links are root-relative ("/posts/…/"), which works from every page, the 404 page included, on
 # the local preview server. publishconf.py sets the address the site is published at.
 SITEURL = ""
+# Where the site is published, once it is: publishconf.py's SITEURL, unless the environment gives
+# another. The local build checks links to it, and aliases on it, as the site's own.
+PUBLISHED_SITEURL = ""
 DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 

@@ -75,13 +75,14 @@ class Page:
                     self.links.append(value)
 
 
-def site_path(link, page_path, siteurl):
-    """The output file a link leads to, with its #fragment; None for a link off the site."""
-    if siteurl and (link == siteurl or link.startswith(siteurl + "/")):
-        link = link[len(siteurl) :] or "/"
-        siteurl_path = ""
-    else:
-        siteurl_path = urlsplit(siteurl).path.rstrip("/")
+def site_path(link, page_path, siteurl, published=""):
+    """The output file a link leads to, with its #fragment; None for a link off the site. A link to the
+    address the site is published at (`published`) is one of the site's, in a local build too."""
+    siteurl_path = urlsplit(siteurl).path.rstrip("/")  # a root-relative link must start with it
+    for address in (siteurl, published):
+        if address and (link == address or link.startswith(address + "/")):
+            link, siteurl_path = link[len(address) :] or "/", ""
+            break
     parts = urlsplit(link)
     if parts.scheme or parts.netloc or link.startswith(NOT_A_PAGE):
         return None
@@ -115,7 +116,7 @@ def check_links(pelican):
     broken = defaultdict(set)  # (blamed source file or None, link, why) -> the pages it is on
     for page_path, page in pages.items():
         for link in page.links:
-            target = site_path(link, page_path, settings["SITEURL"])
+            target = site_path(link, page_path, settings["SITEURL"], settings.get("PUBLISHED_SITEURL", ""))
             why = target and what_is_missing(target, pages, output)
             if why:
                 broken[(blame(page_path, link), link, why)].add(page_path)

@@ -155,7 +155,8 @@ class RedirectsGenerator(Generator):
 
     def plan(self, generators):
         """Every post's and page's aliases, from Pelican's lists of what it writes."""
-        siteurl = self.settings["SITEURL"]
+        # The local build has no SITEURL: aliases are checked against where the site is published.
+        siteurl = self.settings["SITEURL"] or self.settings.get("PUBLISHED_SITEURL", "")
         redirects = []
         contents = sorted(
             (item for _, item in written_content(generators)), key=lambda item: item.source_path

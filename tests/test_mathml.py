@@ -452,9 +452,13 @@ def test_a_published_post_carries_its_math_in_the_feed_and_loads_no_script_for_i
     content.mkdir()
     post = "Title: Euler\nDate: 2024-01-01\nSlug: euler\n\nThe identity $e^{i\\pi}+1=0$.\n\n$$\\sum_{k=1}^n k$$\n"
     (content / "a.md").write_text(post, encoding="utf-8")
-    built = build_site(tmp_path / "output", "publishconf.py", SITEURL="https://example.org", PATH=str(content))
+    built = build_site(
+        tmp_path / "output", "publishconf.py", SITEURL="https://example.org", PATH=str(content)
+    )
     page = built.page("/posts/euler/")
     assert [math.get("display") for math in page.select(".post-body math")] == [None, "block"]
-    assert not page.find_all("script", src=True) and not [s for s in page.find_all("script") if s.get("type") != "application/ld+json"]
+    assert not page.find_all("script", src=True) and not [
+        s for s in page.find_all("script") if s.get("type") != "application/ld+json"
+    ]
     atom = (built.output / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
     assert "&lt;math" in atom and "munderover" in atom  # the sum, with its limits

@@ -353,3 +353,22 @@ def test_url_settings_that_agree_with_their_save_as_pass(in_a_project, settings)
     write_content(in_a_project / "content", {"a.md": POST + "Slug: a\n\nText.\n"})
     built = build_site(in_a_project / "output", PATH=str(in_a_project / "content"), **settings)
     assert [str(problem) for problem in problems.last_report] == [] and built.output.is_dir()
+
+
+def test_the_local_build_checks_links_to_where_the_site_is_published(in_a_project):
+    # The publish build checks a link written as the site's full address; the local build finds it first.
+    post = (
+        POST
+        + "Slug: a\n\nSee [the archive](https://blog.example/sub/archive/) and [home](https://blog.example/sub/).\n"
+    )
+    write_content(in_a_project / "content", {"a.md": post})
+    with pytest.raises(BuildFailed):
+        build_site(
+            in_a_project / "output",
+            PATH=str(in_a_project / "content"),
+            PUBLISHED_SITEURL="https://blog.example/sub",
+        )
+    assert [str(problem) for problem in problems.last_report] == [
+        "content/a.md:5: links to https://blog.example/sub/archive/, which is not on the site (on /category/misc/index.html "
+        "and 2 more)."
+    ]

@@ -51,7 +51,9 @@ class TemplateRecordingWriter(Writer):
 def templates_of_pages(tmp_path_factory):
     """{output file: the template file that rendered it}, for the sample site."""
     with signals.get_writer.connected_to(lambda pelican: TemplateRecordingWriter):
-        build_site(tmp_path_factory.mktemp("templates") / "output", PATH=str(SAMPLE_CONTENT), DEFAULT_PAGINATION=2)
+        build_site(
+            tmp_path_factory.mktemp("templates") / "output", PATH=str(SAMPLE_CONTENT), DEFAULT_PAGINATION=2
+        )
     return dict(TemplateRecordingWriter.written_by)
 
 
