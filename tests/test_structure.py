@@ -4,6 +4,7 @@ import html
 import posixpath
 import re
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from pelican import signals
@@ -40,7 +41,7 @@ def raw_title(path):
 class TemplateRecordingWriter(Writer):
     """Pelican's writer, noting which template file wrote each page."""
 
-    written_by = {}
+    written_by: ClassVar[dict] = {}  # Pelican makes the writer itself: what it notes is the class's
 
     def write_file(self, name, template, context, *args, **options):
         self.written_by[posixpath.normpath(name)] = template.filename
