@@ -65,7 +65,8 @@ class Site:
         (self.content / "code").mkdir(parents=True)
         (self.content / "code" / "hello.py").write_text(HELLO, encoding="utf-8")
         self.settings = {"PATH": str(self.content), "STATIC_PATHS": ["images", "code"], **settings}
-        self.current_file = types.SimpleNamespace(path="")
+        # The reader sets the path of each file before converting it; the extension must read it then.
+        self.current_file = types.SimpleNamespace(path=str(self.content / "no-file-yet.md"))
         self.images_seen = []
         configs = {name: dict(config) for name, config in MARKDOWN["extension_configs"].items()}
         configs["markdown.extensions.codehilite"]["pygments_formatter"] = FocusablePre
