@@ -9,9 +9,9 @@ import os
 import pytest
 
 from bench.posts import write_posts
-from helpers import ROOT, SITES, build_site, copy_project, run_in
-from ourblog.build import BuildFailed
-from plugins import problems
+from helpers import FIXTURE_SETTINGS, ROOT, SITES, build_site, copy_project, run_in
+from ourblog.build import BuildFailed, build_with_cache
+from plugins import problems, reading
 
 POST = "Title: A post\nDate: 2024-01-01 09:00\n"
 
@@ -372,3 +372,54 @@ def test_the_local_build_checks_links_to_where_the_site_is_published(in_a_projec
         "content/a.md:5: links to https://blog.example/sub/archive/, which is not on the site (on /category/misc/index.html "
         "and 2 more)."
     ]
+
+
+def test_a_warm_build_reports_what_a_clean_one_does_and_links_what_it_links(in_a_project, monkeypatch):
+    # Pelican's content cache keeps what each reader made of a file: a warm build reads only the files that
+    # changed, yet fails on the same problems, and resolves every post's links in its own build.
+    write_content(
+        in_a_project / "content",
+        {
+            "a.md": POST.replace("2024-01-01 09:00", "2024-13-45")
+            + "Slug: a\n\n![A kite]({static}/images/kite.png)\n",
+            "images/kite.png": (SITES / "sample" / "content" / "images" / "ring-240.png").read_bytes(),
+        },
+    )
+    reads = []
+    read = reading.MarkdownReader.read
+    monkeypatch.setattr(
+        reading.MarkdownReader, "read", lambda reader, path: reads.append(path) or read(reader, path)
+    )
+    cache, lines = in_a_project / "cache", []
+    for _ in ("cold", "warm"):
+        with pytest.raises(BuildFailed):
+            build_with_cache(
+                FIXTURE_SETTINGS / "pelicanconf.py",
+                cache,
+                output=in_a_project / "output",
+                PATH=str(in_a_project / "content"),
+            )
+        lines.append([str(problem) for problem in problems.last_report])
+    assert (
+        lines[0]
+        == lines[1]
+        == ['content/a.md:2: has a Date, "2024-13-45", that is not a date: write YYYY-MM-DD HH:MM.']
+    )
+    assert len(reads) == 1  # the warm build took the post from the cache
+    write_content(
+        in_a_project / "content", {"a.md": POST + "Slug: a\n\n![A kite]({static}/images/kite.png)\n"}
+    )
+    build_with_cache(
+        FIXTURE_SETTINGS / "pelicanconf.py",
+        cache,
+        output=in_a_project / "output",
+        PATH=str(in_a_project / "content"),
+    )
+    build_with_cache(
+        FIXTURE_SETTINGS / "pelicanconf.py",
+        cache,
+        output=in_a_project / "output",
+        PATH=str(in_a_project / "content"),
+    )
+    page = (in_a_project / "output" / "posts" / "a" / "index.html").read_text(encoding="utf-8")
+    assert 'src="/images/kite.png"' in page
