@@ -1,4 +1,4 @@
-"""The files a notebook's outputs become (its plots and attachments): kept when it is read, written with the site.
+"""The files a notebook's images become (plots, attachments): kept when it is read, written with the site.
 
 An output image is stored in the notebook as base64 (SVG as text); `image_bytes()` decodes it and
 `image_size()` says how large the page shows it.
@@ -149,7 +149,8 @@ def write_files(names_and_sources, settings, output_path):
             problems.report(
                 source_path,
                 f"shows the notebook output {name}, which is no longer in {problems.shown(folder)}: "
-                f"delete {problems.shown(settings['CACHE_PATH'])} and build again, so the notebook is read again.",
+                f"delete {problems.shown(settings['CACHE_PATH'])} and build again, "
+                "so the notebook is read again.",
             )
             continue
         os.makedirs(destination, exist_ok=True)

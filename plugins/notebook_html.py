@@ -278,7 +278,8 @@ class NotebookPage:
         if cut.was_cut:
             self.report(
                 cell,
-                f"has an output of {cut.lines:,} lines ({cut.size:,} bytes) in the code cell {cell_name(cell)}: "
+                f"has an output of {cut.lines:,} lines ({cut.size:,} bytes) "
+                f"in the code cell {cell_name(cell)}: "
                 "the page shows its start.",
                 note=True,
             )

@@ -319,7 +319,10 @@ def test_html_output_that_only_runs_a_script_falls_back_to_its_text(settings):
 
 def test_images_are_files_of_the_site_never_data_uris(settings):
     png, jpeg = png_bytes((40, 30)), jpeg_bytes((20, 10))
-    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="72pt" height="36pt"><rect width="9" height="9"/></svg>'
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="72pt" height="36pt">'
+        '<rect width="9" height="9"/></svg>'
+    )
     outputs = [
         display({"image/png": encoded(png), "text/plain": "<Figure>"}),
         display({"image/jpeg": encoded(jpeg)}),
@@ -754,7 +757,10 @@ def test_at_320_pixels_in_light_and_dark_only_wide_outputs_scroll_and_colours_st
             [
                 result(
                     {
-                        "text/html": f"<table><thead><tr>{columns}</tr></thead><tbody><tr><td>1</td></tr></tbody></table>"
+                        "text/html": (
+                            f"<table><thead><tr>{columns}</tr></thead>"
+                            "<tbody><tr><td>1</td></tr></tbody></table>"
+                        )
                     }
                 ),
             ],
