@@ -238,14 +238,15 @@ class NotebookReader(BaseReader):
     """Reads `name.ipynb` into a post: its cells as HTML, its metadata from the notebook and its side file.
 
     `markdown_to_html` (a callable, text -> HTML) converts the Markdown cells and formatted fields
-    (Summary); until it is set, the site's MARKDOWN settings are used."""
+    (Summary); until it is set, the site's MARKDOWN settings are used. Pelican makes its readers after
+    `readers_init`, so set it in a subclass's __init__, after this one's, or on the instance."""
 
     enabled = True
     file_extensions: ClassVar = ["ipynb"]
+    markdown_to_html = None
 
     def __init__(self, settings):
         super().__init__(settings)
-        self.markdown_to_html = None
         self.default_markdown = None
 
     def converter(self):

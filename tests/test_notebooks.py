@@ -808,3 +808,14 @@ def test_at_320_pixels_in_light_and_dark_only_wide_outputs_scroll_and_colours_st
         finally:
             page.close()
     assert red["light"] != red["dark"]
+
+
+def test_a_subclass_gives_the_reader_its_converter_as_the_reading_plugin_will(settings):
+    class SiteNotebookReader(notebooks.NotebookReader):
+        def __init__(self, settings):
+            super().__init__(settings)
+            self.markdown_to_html = lambda text: "<p>from the site's converter</p>"
+
+    path = write_notebook(settings["PATH"], [markdown_cell("anything")])
+    html, _ = SiteNotebookReader(settings).read(path)
+    assert BeautifulSoup(html, "html.parser").find("p").get_text() == "from the site's converter"
