@@ -29,6 +29,7 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 PLUGINS = [
     "plugins.problems",  # every problem of a build, in every file, reported together; then the build fails
     "plugins.reading",  # how a source file becomes a post: checks, plain-text title, notes, images, code
+    "plugins.notebooks",  # the files Jupyter notebooks' outputs show (reading.py reads the notebooks)
     "plugins.site_checks",  # checks across files and of the settings: places taken twice, missing templates
     "plugins.link_check",  # every link of the written site leads somewhere
     "plugins.public",  # what is public: hidden posts and drafts (SHOW_DRAFTS)

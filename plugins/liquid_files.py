@@ -229,7 +229,8 @@ def notebook(tag, context):
             f"has {tag.shown()}, but this site has no plugins/notebooks.py to render notebooks."
         ) from None
     try:
-        html = notebooks.embed_notebook(path, cells, context.settings)
+        converter = context.notebook_markdown() if context.notebook_markdown else None
+        html = notebooks.embed_notebook(path, cells, context.settings, markdown_to_html=converter)
     except notebooks.NotebookError as error:
         raise TagError(str(error)) from None
     # A paragraph holding only a placeholder of block-level HTML is replaced by the HTML alone.

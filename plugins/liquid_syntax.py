@@ -71,6 +71,7 @@ class TagContext:
     md: Any  # markdown.Markdown, converting the post now
     source_path: str
     settings: dict
+    notebook_markdown: Any = None  # a callable giving the converter of an embedded notebook's Markdown
 
     def raw_html(self, html):
         """A placeholder for HTML that Markdown puts back as it is, once the page is finished."""

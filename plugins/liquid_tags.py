@@ -186,14 +186,17 @@ class TagsInRawHtml(Preprocessor):
 class LiquidTags(Extension):
     """The extension: made once per reader; `current_file.path` is the post being converted when it runs."""
 
-    def __init__(self, current_file, settings):
+    def __init__(self, current_file, settings, notebook_markdown=None):
         super().__init__()
         self.current_file = current_file
         self.settings = settings
+        # A callable giving the converter of an embedded notebook's Markdown cells (plugins/reading.py
+        # gives the site's own); None: plugins/notebooks.py's default.
+        self.notebook_markdown = notebook_markdown
 
     def context(self, md):
         # Read now, never kept: the same instance converts one file after another.
-        return TagContext(md, self.current_file.path, self.settings)
+        return TagContext(md, self.current_file.path, self.settings, self.notebook_markdown)
 
     def extendMarkdown(self, md):
         md.preprocessors.register(TagsInRawHtml(md, self), "liquid_tags_in_raw_html", RAW_HTML_CHECK_PRIORITY)

@@ -33,7 +33,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from plugins import notebook_files, notebook_text, problems
+from plugins import notebook_files, notebook_text, post_html, problems
 
 # The forms of an output, richest first: a page shows the first one stored that it can show.
 PREFERENCE = [
@@ -264,6 +264,8 @@ class NotebookPage:
                 cell,
                 f"has a figure without a description in the code cell {cell_name(cell)}: add the line "
                 '"#| fig-alt: what the figure shows" at the top of that cell.',
+                note=not self.settings.get("REQUIRE_ALT_TEXT"),
+                counted_as=post_html.WITHOUT_ALT_TEXT,
             )
         size = notebook_files.image_size(data, media_type, metadata.get(media_type) or {})
         sizes = f' width="{size[0]}" height="{size[1]}"' if size else ""
@@ -285,11 +287,11 @@ class NotebookPage:
             )
         return cut
 
-    def report(self, cell, message, note=False):
+    def report(self, cell, message, note=False, counted_as=""):
         first_line = notebook_text.joined(cell.get("source")).split("\n", 1)[0]
         # The notebook is JSON: the line is found by the cell's first line as JSON writes it.
         near = json.dumps(first_line)[1:-1] if first_line.strip() else None
-        problems.report(self.source_path, message, near=near, note=note)
+        problems.report(self.source_path, message, near=near, note=note, counted_as=counted_as)
 
 
 # Helpers --------------------------------------------------------------------------------------

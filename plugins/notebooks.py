@@ -29,7 +29,6 @@ import json
 import os
 import re
 from datetime import datetime
-from html import escape
 from typing import ClassVar
 
 from markdown import Markdown
@@ -306,11 +305,6 @@ class NotebookReader(BaseReader):
                 if name == "date":  # dated by its file, so the build goes on to find any other problem
                     metadata[name] = datetime.fromtimestamp(os.path.getmtime(source_path))
         return metadata
-
-    def process_metadata(self, name, value):
-        if name == "title":  # plain text, as every reader of the site gives it: markup in it is shown
-            value = escape(value, quote=False)
-        return super().process_metadata(name, value)
 
 
 def missing_metadata_advice(source_path, fields):

@@ -27,11 +27,12 @@ from datetime import datetime
 from html import escape, unescape
 
 import docutils.utils
+from markdown import Markdown
 from pelican import readers, signals
 from pelican.contents import Article, Page
 from pelican.utils import set_date_tzinfo, slugify
 
-from plugins import post_html, problems
+from plugins import notebooks, post_html, problems
 from plugins.liquid_tags import LiquidTags
 from plugins.markdown_extension import FocusableCode, SiteChanges
 from plugins.mathml import MathML
@@ -132,20 +133,57 @@ class MarkdownReader(SiteReading, readers.MarkdownReader):
 
     def __init__(self, settings):
         self.file = FileBeingRead(settings)
-        markdown = dict(settings["MARKDOWN"])
-        configs = {name: dict(config) for name, config in markdown.get("extension_configs", {}).items()}
-        for name, config in configs.items():
-            if name.endswith("codehilite"):
-                config.setdefault("pygments_formatter", FocusableCode)
-        markdown["extension_configs"] = configs
-        markdown["extensions"] = [*markdown.get("extensions", []), *site_extensions(self.file, settings)]
+        markdown = markdown_options(settings, site_extensions(self.file, settings))
         # Pelican's reader completes the MARKDOWN setting it is given: this reader's own copy.
         super().__init__({**settings, "MARKDOWN": markdown})
 
 
+def markdown_options(settings, extensions):
+    """The MARKDOWN setting, with the project's extensions beside its own, code blocks focusable."""
+    markdown = dict(settings["MARKDOWN"])
+    configs = {name: dict(config) for name, config in markdown.get("extension_configs", {}).items()}
+    for name, config in configs.items():
+        if name.endswith("codehilite"):
+            config.setdefault("pygments_formatter", FocusableCode)
+    markdown["extension_configs"] = configs
+    names = [
+        *markdown.get("extensions", []),
+        *(name for name in configs if name not in markdown.get("extensions", [])),
+    ]
+    markdown["extensions"] = [*names, *extensions]
+    return markdown
+
+
 def site_extensions(file, settings):
-    """The project's own Markdown extensions, made once per reader: what every Markdown file goes through."""
-    return [SiteChanges(file), MathML(file, settings), LiquidTags(file, settings)]
+    """The project's own Markdown extensions, made once per reader: what every Markdown file goes through.
+    A notebook a post embeds ({% notebook %}) has its Markdown cells converted as the post's are, by a
+    Markdown instance of its own (the post's is busy converting the post)."""
+    converters = []
+
+    def notebook_markdown():
+        if not converters:
+            cells = FileOfTheEmbeddingPost(file)
+            markdown = Markdown(**markdown_options(settings, [SiteChanges(cells), MathML(cells, settings)]))
+            converters.append(lambda text: markdown.reset().convert(text))
+        return converters[0]
+
+    return [SiteChanges(file), MathML(file, settings), LiquidTags(file, settings, notebook_markdown)]
+
+
+class FileOfTheEmbeddingPost(FileBeingRead):
+    """For an embedded notebook's cells: the post being read is the file problems are reported against."""
+
+    def __init__(self, post):
+        super().__init__(post.settings)
+        self.post = post
+
+    @property
+    def path(self):
+        return self.post.path
+
+    @path.setter
+    def path(self, value):
+        pass  # always the post's
 
 
 class RstReader(SiteReading, readers.RstReader):
@@ -173,14 +211,26 @@ class RstReader(SiteReading, readers.RstReader):
             raise
 
 
+class NotebookReader(SiteReading, notebooks.NotebookReader):
+    """Jupyter notebooks as posts (plugins/notebooks.py), their Markdown cells through the site's Markdown."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.file = FileBeingRead(settings)
+        markdown = Markdown(**markdown_options(settings, site_extensions(self.file, settings)))
+        self.markdown_to_html = lambda text: markdown.reset().convert(text)
+
+
 OURS = {readers.MarkdownReader: MarkdownReader, readers.RstReader: RstReader}
 
 
 def use_our_readers(pelican_readers):
-    """Ours in place of Pelican's (a reader another plugin or READERS chose is left alone)."""
+    """Ours in place of Pelican's (a reader another plugin or READERS chose is left alone), and notebooks."""
     for extension, reader_class in pelican_readers.reader_classes.items():
         if reader_class in OURS:
             pelican_readers.reader_classes[extension] = OURS[reader_class]
+    if pelican_readers.reader_classes.get("ipynb") in (None, notebooks.NotebookReader):
+        pelican_readers.reader_classes["ipynb"] = NotebookReader
 
 
 # The finished post ----------------------------------------------------------------------------------
@@ -261,6 +311,8 @@ def how_to_add(content, fields):
     if reader == "rst":
         ways = {"title": "a title (a heading above the text)", "date": "a :date: field"}
         return f"add {' and '.join(ways[field] for field in fields)}."
+    if reader == "notebook":
+        return notebooks.missing_metadata_advice(content.source_path, fields)
     if reader != "html":
         lines = " and ".join(f'a "{field.title()}:" line' for field in fields)
         return f"add {lines} to its front matter{' (Date: YYYY-MM-DD HH:MM)' if 'date' in fields else ''}."

@@ -27,7 +27,7 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator, PelicanTemplateNotFound
 from pelican.utils import get_date
 
-from plugins import addresses, problems
+from plugins import addresses, notebooks, problems
 from plugins.public import written_content
 
 # The kinds of page Pelican names with a URL setting and a SAVE_AS setting, each "KIND_URL"/"KIND_SAVE_AS".
@@ -222,6 +222,8 @@ def note_unread_files(generators):
                 os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/")
             )
             if relative in taken or any(fnmatch.fnmatch(name, pattern) for pattern in ignored):
+                continue
+            if name.endswith(notebooks.SIDE_FILE_EXTENSIONS):  # a notebook's metadata, read with it
                 continue
             extension = os.path.splitext(name)[1].lstrip(".").lower()
             why = (

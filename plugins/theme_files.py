@@ -1,6 +1,7 @@
 """The theme's files that pages and browsers ask for by name: its stylesheets, and /favicon.ico.
 
-STYLESHEET_URL and CODE_STYLESHEET_URL are what templates link, never spelling a file name out. With
+STYLESHEET_URL (and the URLs of the stylesheets of code, math and notebooks) are what templates link,
+never spelling a file name out. With
 HASHED_STYLESHEET on (the publish build), each stylesheet is written minified by rcssmin as
 css/main.<hash>.css, the hash taken from the minified text, and pages link that: a new stylesheet gets a
 new URL, so a host may let browsers keep it for a year ("immutable"). A hash in the file name, rather
@@ -23,7 +24,13 @@ import rcssmin
 from pelican import signals
 
 # The setting each stylesheet's URL is given in, and the file, in the theme's static folder.
-STYLESHEETS = {"STYLESHEET_URL": Path("css/main.css"), "CODE_STYLESHEET_URL": Path("css/code.css")}
+# main.css is every page's; the others only pages that show code, formulas or notebooks link.
+STYLESHEETS = {
+    "STYLESHEET_URL": Path("css/main.css"),
+    "CODE_STYLESHEET_URL": Path("css/code.css"),
+    "MATH_STYLESHEET_URL": Path("css/math.css"),
+    "NOTEBOOK_STYLESHEET_URL": Path("css/notebook.css"),
+}
 ICON = "favicon.ico"  # in the theme's own folder
 
 

@@ -148,7 +148,7 @@ def test_every_theme_file_matches_exactly_one_cache_rule(embeds_site):
         url_path = "/" + path.relative_to(embeds_site.output).as_posix()
         matching = [cache for pattern, cache in rules.items() if fnmatch.fnmatch(url_path, pattern)]
         assert len(matching) == 1, f"{url_path}: {matching}"
-        if re.fullmatch(r"/theme/css/(main|code)\.[0-9a-f]{12}\.css", url_path):
+        if re.fullmatch(r"/theme/css/(main|code|math|notebook)\.[0-9a-f]{12}\.css", url_path):
             assert matching == ["public, max-age=31536000, immutable"]  # named by its content
         else:
             assert matching == ["public, max-age=3600"], url_path

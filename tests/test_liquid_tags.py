@@ -399,7 +399,7 @@ def notebooks(monkeypatch):
     fake.NotebookError = FakeNotebookError
     fake.calls = []
 
-    def embed_notebook(path, cells, settings):
+    def embed_notebook(path, cells, settings, markdown_to_html=None):
         fake.calls.append((path, cells, settings))
         if "broken" in path:
             raise FakeNotebookError(f"the notebook {path} is not JSON: line 3, column 1.")

@@ -18,12 +18,14 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from blinker import ANY
 from bs4 import BeautifulSoup
 from pelican import signals
 from pelican.settings import DEFAULT_CONFIG
 from PIL import Image
 
-from helpers import require_tool
+from helpers import FIXTURE_SETTINGS, require_tool
+from ourblog.build import build_with_cache
 from plugins import notebook_files, notebooks, problems
 
 SITE_MARKDOWN = {
@@ -356,6 +358,7 @@ def test_quarto_options_describe_and_caption_a_figure_and_are_not_shown_as_code(
 
 
 def test_a_figure_without_a_description_is_a_problem_with_its_line(settings, collector):
+    settings["REQUIRE_ALT_TEXT"] = True  # else it is listed and counted, as an image of a post is
     soup, _ = read(settings, [code_cell("plot()", [display({"image/png": encoded(png_bytes())})], count=4)])
     assert soup.find("img")["alt"] == ""
     [(name, line, message)] = found(collector)
@@ -446,7 +449,9 @@ def test_metadata_from_the_notebooks_own_json(settings):
             "kernelspec": {"name": "python3", "language": "python"},
         },
     )
-    assert metadata["title"] == "Maps &lt;of&gt; Seoul"  # plain text: markup in a title is shown
+    assert (
+        metadata["title"] == "Maps <of> Seoul"
+    )  # as written: the page shows it as typed (plugins/reading.py)
     assert (metadata["date"].year, metadata["date"].month, metadata["date"].day) == (2024, 5, 1)
     assert [tag.name for tag in metadata["tags"]] == ["maps", "Seoul"]
     assert [author.name for author in metadata["authors"]] == ["Ada", "Grace"]
@@ -678,7 +683,9 @@ def test_register_makes_the_module_a_plugin_with_its_generator(settings):
     post = SimpleNamespace(
         content=f'<img src="{shown}" alt="x">', source_path="post.ipynb", settings=settings
     )
-    signals.content_written.send("output/post/index.html", context={"article": post})
+    # Pelican sends the signal to every plugin of a build; here the receiver is called as it would be.
+    assert notebook_files.note_files_of_page in signals.content_written.receivers_for(ANY)
+    notebook_files.note_files_of_page("output/post/index.html", context={"article": post})
     assert notebook_files.needed_files == {f"{'a' * notebook_files.NAME_LENGTH}.png": "post.ipynb"}
 
 
@@ -728,7 +735,6 @@ def test_a_page_of_every_kind_of_cell_and_output_passes_the_nu_html_checker(sett
 # In a browser -----------------------------------------------------------------------------------
 
 THEME_CSS = Path(__file__).resolve().parents[1] / "theme" / "static" / "css"
-NOTEBOOK_CSS = Path(__file__).resolve().parent / "notebooks.css"
 
 
 def contrast(foreground, background):
@@ -775,7 +781,7 @@ def test_at_320_pixels_in_light_and_dark_only_wide_outputs_scroll_and_colours_st
     notebook_files.NotebookFilesGenerator({}, settings, settings["PATH"], "", str(site))
     written_page(SimpleNamespace(content=body, source_path="post.ipynb", settings=settings))
     notebook_files.write_files(notebook_files.needed_files, settings, str(site))
-    styles = [THEME_CSS / "main.css", THEME_CSS / "code.css", NOTEBOOK_CSS]
+    styles = [THEME_CSS / "main.css", THEME_CSS / "code.css", THEME_CSS / "notebook.css"]
     links = "".join(f'<link rel="stylesheet" href="{style.as_uri()}">' for style in styles)
     page_file = site / "index.html"
     page_file.write_text(
@@ -819,3 +825,39 @@ def test_a_subclass_gives_the_reader_its_converter_as_the_reading_plugin_will(se
     path = write_notebook(settings["PATH"], [markdown_cell("anything")])
     html, _ = SiteNotebookReader(settings).read(path)
     assert BeautifulSoup(html, "html.parser").find("p").get_text() == "from the site's converter"
+
+
+# In a build of the site -------------------------------------------------------------------------------
+
+
+def test_a_notebook_in_the_content_folder_is_a_post_of_the_site_cold_and_warm(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    content = tmp_path / "content"
+    content.mkdir()
+    cells = [
+        markdown_cell('The identity $e^{i\\pi}+1=0$, and "quotes".'),
+        code_cell("#| fig-alt: a red square\nplot()", [display({"image/png": encoded(png_bytes())})]),
+    ]
+    write_notebook(content, cells, name="analysis.ipynb")
+    (content / "analysis.nbdata").write_text("Title: An analysis\nDate: 2024-05-01 10:00\nSlug: analysis\n")
+    (content / "embeds.md").write_text(
+        "Title: Embeds\nDate: 2024-05-02\nSlug: embeds\n\n{% notebook analysis.ipynb cells[0:1] %}\n",
+        encoding="utf-8",
+    )
+    settings = {"PATH": str(content), "NOTEBOOK_DIR": "", "OUTPUT_PATH": str(tmp_path / "output")}
+    cache = tmp_path / "cache"
+    for _ in ("cold", "warm"):  # the warm build takes the notebook from the content cache
+        built = build_with_cache(FIXTURE_SETTINGS / "pelicanconf.py", cache, **settings)
+        page = BeautifulSoup(
+            (built.output / "posts" / "analysis" / "index.html").read_text(encoding="utf-8"), "html.parser"
+        )
+        assert page.h1.get_text() == "An analysis"
+        cell_text = page.select_one(".post-body p")
+        assert (
+            cell_text.math is not None and "\u201cquotes\u201d" in cell_text.get_text()
+        )  # the site's Markdown
+        image = page.select_one(".post-body img")
+        assert (built.output / image["src"].lstrip("/")).is_file()
+        assert any("notebook." in link["href"] for link in page.select('link[rel="stylesheet"]'))
+    embedded = (built.output / "posts" / "embeds" / "index.html").read_text(encoding="utf-8")
+    assert "<math" in embedded and "{% notebook" not in embedded
