@@ -2,13 +2,13 @@
 
 plugins/images.py decides which files a page needs (`Variant`s, named by `variant_name`); this module
 reads source images (`inspect`), encodes those files into a content-addressed cache (`encode`, on every
-core with `encode_all`) and puts them into the output (`place`). Everything it writes is upright
+core with `encode_all`) and copies them into the output (`place`). Everything it writes is upright
 (EXIF orientation applied) and holds no metadata but the colour profile: no EXIF, GPS, camera serial,
 XMP or comment reaches a published file.
 
 A file's name holds a hash of the source image's bytes, of what shapes the file (format, quality) and
 of this module's code and Pillow's version: a cached file is never stale, so a build that finds it
-copies (or hard-links) it and encodes nothing. Files are written whole (a temporary file, then
+copies it and encodes nothing. Files are written whole (a temporary file, then
 `os.replace`), so two builds may share one cache.
 """
 
@@ -271,11 +271,19 @@ def encode(source, variants, cache):
     return [variant.name for variant in variants]
 
 
-def encode_all(variants, cache):
-    """Encode every variant missing from the folder `cache`, on every core; return the names encoded.
+@dataclass
+class Encoded:
+    """What `encode_all` did: the names of the files it wrote, and {source path: error} of the
+    sources Pillow could not decode after all (a truncated file, say)."""
 
-    Raises RuntimeError naming the images when one takes longer than ENCODE_TIMEOUT_SECONDS, and
-    ImageEncodingError (with the source's path) for a source Pillow cannot decode after all."""
+    names: list
+    failures: dict
+
+
+def encode_all(variants, cache):
+    """Encode every variant missing from the folder `cache`, on every core.
+
+    Raises RuntimeError naming the images when none finishes within ENCODE_TIMEOUT_SECONDS."""
     cache = Path(cache)
     cache.mkdir(parents=True, exist_ok=True)
     missing = {}
@@ -283,8 +291,9 @@ def encode_all(variants, cache):
         if not (cache / variant.name).is_file():
             missing.setdefault(variant.source, {})[variant.name] = variant
     encoded_last_build.clear()
+    failures = {}
     if not missing:
-        return []
+        return Encoded([], failures)
     progress = Progress(len(missing), sum(map(len, missing.values())), len(set(variants)))
     with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="encode-image") as pool:
         pending = {
@@ -304,19 +313,12 @@ def encode_all(variants, cache):
                     try:
                         encoded_last_build.extend(future.result())
                     except (OSError, SyntaxError, ValueError) as error:
-                        raise ImageEncodingError(source.path, error) from error
+                        failures[source.path] = error
                     progress.advance(len(missing[source]))
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
     progress.finish()
-    return list(encoded_last_build)
-
-
-class ImageEncodingError(Exception):
-    def __init__(self, path, error):
-        super().__init__(f"{path}: {error}")
-        self.path = path
-        self.error = error
+    return Encoded(list(encoded_last_build), failures)
 
 
 class Progress:
@@ -363,18 +365,13 @@ def write_atomically(path, data):
 
 
 def place(cached, destination):
-    """Put a cached file at `destination` (a hard link, else a copy), replacing what is there.
+    """Copy a cached file to `destination`, replacing the file there: a new file, moved into place.
 
-    The file there is replaced, never written into: it may be a hard link to an author's file
-    (Pelican's STATIC_CREATE_LINKS) or to the cache."""
+    A copy, never a hard link into the cache: Pelican copies a static file into the output by writing
+    into the file already there, which, were it a link, would change the cache. And the file there
+    is never written into: it may be a hard link to the author's own (STATIC_CREATE_LINKS)."""
     destination = Path(destination)
-    if destination.exists() and os.path.samefile(cached, destination):
-        return
     destination.parent.mkdir(parents=True, exist_ok=True)
     temporary = destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
-    temporary.unlink(missing_ok=True)  # left by a build that stopped; never written into
-    try:
-        os.link(cached, temporary)
-    except OSError:  # another file system, or one without hard links
-        shutil.copyfile(cached, temporary)
+    shutil.copyfile(cached, temporary)
     os.replace(temporary, destination)

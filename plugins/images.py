@@ -159,32 +159,36 @@ def plan_picture(src, attributes, source_path, settings):
         return None
     width, height = shown_size(source, attributes)
     shown = min(width, options.column_width)
-    sizes = sizes_for(shown, options.column_width)
-    widths = planned_widths(source.width, shown, options.widths)
-    fallback = fallback_format(source)
-    formats = [file_format for file_format in ("avif", "webp") if file_format != fallback]
-    files = {
-        file_format: [variant_of(source, file_format, width, options) for width in widths]
-        for file_format in [*formats, fallback]
-    }
-    for variant in (variant for variants in files.values() for variant in variants):
-        planned[variant.name] = variant
+    files = files_by_format(source, shown, options)
+    *modern, fallback = files
+    sizes = sizes_for(shown)
     sources = tuple(
         PictureSource(image_encoding.MIME_TYPES[file_format], srcset(files[file_format], options), sizes)
-        for file_format in formats
+        for file_format in modern
     )
-    middle = next((v for v in files[fallback] if v.width >= shown), files[fallback][-1])
-    author = {name: value for name, value in attributes.items() if name not in SET_BY_THE_PLAN}
+    middle = next((variant for variant in files[fallback] if variant.width >= shown), files[fallback][-1])
     img = {
         "src": options.url(middle.name),
         "alt": attributes.get("alt") or "",
-        **author,
+        **{name: value for name, value in attributes.items() if name not in SET_BY_THE_PLAN},
         "width": str(width),
         "height": str(height),
         "srcset": srcset(files[fallback], options),
         "sizes": sizes,
     }
-    return Picture(sources, img, tuple(v for variants in files.values() for v in variants))
+    variants = tuple(variant for variants in files.values() for variant in variants)
+    planned.update((variant.name, variant) for variant in variants)
+    return Picture(sources, img, variants)
+
+
+def files_by_format(source, shown, options):
+    """{format: [Variant, by width]}: AVIF, WebP, and last the fallback's format (WebP's own, at times)."""
+    widths = planned_widths(source.width, shown, options.widths)
+    fallback = fallback_format(source)
+    formats = [file_format for file_format in ("avif", "webp") if file_format != fallback] + [fallback]
+    return {
+        file_format: [variant_of(source, file_format, w, options) for w in widths] for file_format in formats
+    }
 
 
 def source_file(src, source_path, settings):
@@ -219,7 +223,7 @@ def shown_size(source, attributes):
     return source.width, source.height
 
 
-def sizes_for(shown, column_width):
+def sizes_for(shown):
     """The `sizes` of an image `shown` CSS px wide at most, in the column: narrower on a narrow screen."""
     breakpoint_px = math.ceil(shown + 2 * BODY_PADDING_PX)
     return f"(min-width: {breakpoint_px}px) {shown}px, {NARROW_COLUMN}"
@@ -254,10 +258,9 @@ def srcset(variants, options):
 
 def every_variant(source, options):
     """Every file a picture of `source` may name, whatever size the author gives it."""
-    widths = planned_widths(source.width, math.inf, options.widths)
-    fallback = fallback_format(source)
-    formats = {"avif", "webp", fallback}
-    return [variant_of(source, file_format, width, options) for file_format in formats for width in widths]
+    return [
+        variant for variants in files_by_format(source, math.inf, options).values() for variant in variants
+    ]
 
 
 # Loading, and feeds ------------------------------------------------------------------------------
@@ -327,16 +330,18 @@ class ResponsiveImagesGenerator(Generator):
         needed = self.named_variants(options, known)
         copies = self.clean_copies(statics)
         cache = Path(self.settings["CACHE_PATH"]) / CACHE_FOLDER
-        try:
-            image_encoding.encode_all([*needed, *copies.values()], cache)
-        except image_encoding.ImageEncodingError as error:
-            problems.report(error.path, f"could not be made into smaller files: {error.error}. Save it anew.")
-            return
+        failures = image_encoding.encode_all([*needed, *copies.values()], cache).failures
+        for path, error in failures.items():
+            problems.report(
+                path, f"could not be made into smaller files ({error}): save it anew from an image editor."
+            )
         output = Path(self.output_path) / options.variants_path
         for variant in needed:
-            image_encoding.place(cache / variant.name, output / variant.name)
+            if variant.source.path not in failures:
+                image_encoding.place(cache / variant.name, output / variant.name)
         for save_as, variant in copies.items():
-            clean_copies[Path(self.output_path) / save_as] = cache / variant.name
+            if variant.source.path not in failures:
+                clean_copies[Path(self.output_path) / save_as] = cache / variant.name
 
     def static_images(self):
         """{output path: SourceImage} of the raster images Pelican copies as they are."""

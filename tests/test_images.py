@@ -269,7 +269,7 @@ def assert_upright(path):
 def test_the_files_have_their_format_size_and_orientation_and_no_metadata(site):
     picture = plan(site, "{static}/images/photo.jpg")
     cache = site.root / "cache"
-    encoded = image_encoding.encode_all(picture.variants, cache)
+    encoded = image_encoding.encode_all(picture.variants, cache).names
     assert sorted(encoded) == sorted(variant.name for variant in picture.variants)
     formats = {"avif": "AVIF", "webp": "WEBP", "jpeg": "JPEG"}
     for variant in picture.variants:
@@ -285,9 +285,9 @@ def test_the_files_have_their_format_size_and_orientation_and_no_metadata(site):
 def test_a_second_run_encodes_nothing(site):
     variants = plan(site, "{static}/images/photo.jpg").variants
     cache = site.root / "cache"
-    assert image_encoding.encode_all(variants, cache)
+    assert image_encoding.encode_all(variants, cache).names
     written = {path: path.stat().st_mtime_ns for path in cache.iterdir()}
-    assert image_encoding.encode_all(variants, cache) == []
+    assert image_encoding.encode_all(variants, cache).names == []
     assert {path: path.stat().st_mtime_ns for path in cache.iterdir()} == written
 
 
@@ -352,6 +352,17 @@ def test_a_cached_post_naming_files_of_a_changed_image_is_a_problem(site, fresh_
     assert problem.path == "post-0.md" and "photo-0123456789abcdef-480.avif" in problem.message
 
 
+def test_a_photo_that_cannot_be_decoded_is_a_problem_and_the_others_are_written(site, fresh_build):
+    whole = (site.content / "images" / "photo.jpg").read_bytes()
+    (site.content / "images" / "cut.jpg").write_bytes(whole[: len(whole) // 2])  # its header still reads
+    cut, good = plan(site, "{static}/images/cut.jpg"), plan(site, "{static}/images/screenshot.png")
+    generator_for(site, [cut.to_html() + good.to_html()], statics=[]).generate_output(writer=None)
+    [problem] = fresh_build.problems
+    assert problem.path.endswith("cut.jpg") and "could not be made into smaller files" in problem.message
+    output = Path(site.settings["OUTPUT_PATH"]) / "images" / "sized"
+    assert all((output / variant.name).is_file() for variant in good.variants)
+
+
 @pytest.mark.parametrize("link", [False, True], ids=["copied", "hard-linked"])
 def test_pelicans_copy_of_the_original_is_replaced_by_a_clean_upright_one(site, link):
     original = (site.content / "images" / "photo.jpg").read_bytes()
@@ -365,6 +376,16 @@ def test_pelicans_copy_of_the_original_is_replaced_by_a_clean_upright_one(site, 
         assert image.format == "JPEG" and image.size == (750, 1000)
     # The author's file is untouched, even when Pelican's copy was a hard link to it.
     assert (site.content / "images" / "photo.jpg").read_bytes() == original
+
+
+def test_pelican_writing_its_copy_again_leaves_the_cache_clean(site):
+    """The next build's Pelican writes into the file at the original's address: our cache must not be it."""
+    pelican_copies_statics(site)
+    generator_for(site, [""]).generate_output(writer=None)
+    images.publish_clean_copies(None)
+    pelican_copies_statics(site)  # shutil.copyfile writes into the file there, as Pelican's copy does
+    for cached in (Path(site.settings["CACHE_PATH"]) / "images").iterdir():
+        assert_clean(cached)
 
 
 def test_a_screenshots_text_chunks_are_left_out_of_its_published_copy(site):
