@@ -127,10 +127,15 @@ def variant_name(source, file_format, quality, width):
     """The file's name: the source's name for people, a hash for caches, the width for browsers."""
     shaped_by = f"{source.digest} {file_format} {quality} {recipe()}"
     key = hashlib.sha256(shaped_by.encode()).hexdigest()[:16]
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(source.path).stem).strip("-")[:40] or "image"
+    stem = file_stem(source.path)
     size = f"-{width}" if width else ""
     extension = EXTENSIONS.get(file_format) or Path(source.path).suffix.lstrip(".").lower() or "image"
     return f"{stem}-{key}{size}.{extension}"
+
+
+def file_stem(path):
+    """A file's name without its extension, as a URL may hold it anywhere: letters, digits, - and _."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", Path(path).stem).strip("-")[:40] or "image"
 
 
 # Reading a source -------------------------------------------------------------------------------

@@ -324,10 +324,7 @@ class ResponsiveImagesGenerator(Generator):
         if not options.variants_path:
             return
         statics = self.static_images()
-        known = dict(planned)
-        for source in statics.values():
-            known.update((variant.name, variant) for variant in every_variant(source, options))
-        needed = self.named_variants(options, known)
+        needed = self.named_variants(options)
         copies = self.clean_copies(statics)
         cache = Path(self.settings["CACHE_PATH"]) / CACHE_FOLDER
         failures = image_encoding.encode_all([*needed, *copies.values()], cache).failures
@@ -353,18 +350,23 @@ class ResponsiveImagesGenerator(Generator):
                 found[static.save_as] = source
         return found
 
-    def named_variants(self, options, known):
-        """The files that the build's posts and pages name, found in their HTML."""
+    def named_variants(self, options):
+        """The files that the build's posts and pages name, found in their HTML.
+
+        A post from Pelican's content cache was not read in this build, so nothing planned its files:
+        each is found again from its name, which holds its source's file name and a hash of its bytes."""
         named = re.compile(re.escape(options.url("")) + r"([\w.-]+)")
+        known = dict(planned)
+        found_again = FoundAgain(self.path, options)
         needed = {}
         for item in self.context.get("generated_content", {}).values():
             if item is None:
                 continue
             for name in named.findall(f"{item.content} {getattr(item, 'summary', '')}"):
-                if name in known:
-                    needed[name] = known[name]
-                elif name not in needed:
-                    needed[name] = None
+                if name in needed:
+                    continue
+                needed[name] = known.get(name) or found_again.variant(name)
+                if not needed[name]:
                     problems.report(
                         item.source_path,
                         f"shows {options.url(name)}, a size of an image that is no longer there (it changed "
@@ -389,6 +391,40 @@ class ResponsiveImagesGenerator(Generator):
             name = image_encoding.variant_name(source, "full", None, None)
             copies[save_as] = Variant(source, "full", None, None, name)
         return copies
+
+
+class FoundAgain:
+    """Variants known by name only, found again among the content folder's images of the same name."""
+
+    NAME = re.compile(r"^(?P<stem>.+)-[0-9a-f]{16}(?:-\d+)?\.\w+$")
+
+    def __init__(self, content_path, options):
+        self.content_path = content_path
+        self.options = options
+        self.by_stem = None  # {file stem as a name holds it: [paths]}, made when first needed
+        self.known = {}
+
+    def variant(self, name):
+        match = self.NAME.match(name)
+        if not match:
+            return None
+        if self.by_stem is None:
+            self.by_stem = images_by_stem(self.content_path)
+        for path in self.by_stem.pop(match.group("stem"), []):
+            if source := image_encoding.inspect(path):
+                self.known.update((variant.name, variant) for variant in every_variant(source, self.options))
+        return self.known.get(name)
+
+
+def images_by_stem(folder):
+    """{file stem, as a variant's name holds it: [paths]} of the images in a folder and below."""
+    extensions = Image.registered_extensions()
+    found = {}
+    for parent, _, files in os.walk(folder):
+        for file in files:
+            if os.path.splitext(file)[1].lower() in extensions:
+                found.setdefault(image_encoding.file_stem(file), []).append(os.path.join(parent, file))
+    return found
 
 
 def publish_clean_copies(pelican):

@@ -323,18 +323,23 @@ def pelican_copies_statics(site, statics=("images/photo.jpg",), link=False):
 
 
 def test_the_generator_writes_what_pages_name_and_a_warm_build_only_copies(site):
-    html = plan(site, "{static}/images/photo.jpg").to_html()
+    # Beside its post, outside STATIC_PATHS, as {attach} has it: not a file Pelican copies of its own.
+    trip = site.content / "posts" / "trip"
+    phone_photo(trip / "photo.jpg", tint=200)  # the same name as images/photo.jpg, another picture
+    site.post = str(trip / "post.md")
+    html = plan(site, "{attach}photo.jpg").to_html() + plan(site, "/images/photo.jpg").to_html()
+    addresses = set(re.findall(r'(/images/sized/[^" ,]+)', html))
     output = Path(site.settings["OUTPUT_PATH"])
-    generator_for(site, [html]).generate_output(writer=None)
+    generator_for(site, [html], statics=[]).generate_output(writer=None)
     assert image_encoding.encoded_last_build
-    for url in re.findall(r'(/images/sized/[^" ,]+)', html):
-        assert (output / url.lstrip("/")).is_file(), url
-    # The next build takes the post from Pelican's content cache: nothing plans its picture.
+    assert all((output / url.lstrip("/")).is_file() for url in addresses)
+    # The next build takes the post from Pelican's content cache: nothing plans its pictures, and
+    # their files are found again by their names.
     shutil.rmtree(output)
     images.start_build(None)
-    generator_for(site, [html]).generate_output(writer=None)
+    generator_for(site, [html], statics=[]).generate_output(writer=None)
     assert image_encoding.encoded_last_build == []
-    assert all((output / url.lstrip("/")).is_file() for url in re.findall(r'(/images/sized/[^" ,]+)', html))
+    assert all((output / url.lstrip("/")).is_file() for url in addresses)
 
 
 def test_only_the_files_pages_name_are_written(site):
