@@ -9,7 +9,7 @@ their side with EXIF orientation 6, all with a GPS position) and a 2880 by 1800 
 two posts: one of every photo, and one of five photos and the screenshot, the page a reader measured.
 Then, each in a subprocess of its own as a real `pelican` run is:
 
-- a build without plugins/images.py ("before": plain <img> of the originals);
+- a build without the images plugin ("before": plain <img> of the originals);
 - a cold build with it (an empty cache), and a warm one (the same cache, posts from Pelican's cache);
 - every raster file of the output is checked: no EXIF or GPS, and upright;
 - Chromium (Debian's, through Playwright) opens each post at 390 CSS px, 3 device pixels each, and
@@ -198,11 +198,7 @@ class StandInPictures(Extension):
 
 def reader_plans_pictures():
     """Whether the project's readers call plan_picture() themselves."""
-    readers = [
-        path
-        for path in (ROOT / "plugins").glob("*.py")
-        if path.name not in ("images.py", "image_encoding.py")
-    ]
+    readers = [path for path in (ROOT / "plugins").glob("*.py") if not path.name.startswith("image")]
     return any("plan_picture(" in path.read_text(encoding="utf-8") for path in readers)
 
 
@@ -213,8 +209,8 @@ def build_here(overrides, with_images):
 
     os.chdir(ROOT)
     settings = read_settings(str(ROOT / "pelicanconf.py"), override=overrides)
-    plugins = [name for name in settings["PLUGINS"] if name != "plugins.images"]
-    settings["PLUGINS"] = [*plugins, "plugins.images"] if with_images else plugins
+    plugins = [name for name in settings["PLUGINS"] if name != "plugins.image_writing"]
+    settings["PLUGINS"] = [*plugins, "plugins.image_writing"] if with_images else plugins
     if with_images and not reader_plans_pictures():
         markdown = dict(settings["MARKDOWN"])
         markdown["extensions"] = [*markdown.get("extensions", []), StandInPictures(settings)]

@@ -1,4 +1,4 @@
-"""Responsive images (plugins/images.py, plugins/image_encoding.py), on images these tests draw with Pillow:
+"""Responsive images (plugins/images.py, image_writing.py, image_encoding.py), on images these tests draw with Pillow:
 phone photos stored on their side with a GPS position, a screenshot, an SVG, an animated GIF, a tiny icon,
 an image on another host. Each test feeds files or markup straight to the plugin's functions."""
 
@@ -13,7 +13,7 @@ import pytest
 from pelican.settings import read_settings
 from PIL import ExifTags, Image, ImageCms, ImageDraw, ImageFilter, PngImagePlugin
 
-from plugins import image_encoding, images, problems
+from plugins import image_encoding, image_writing, images, problems
 
 SERIAL = "CAMERA-SERIAL-4242"
 COMMENT = "comment-for-the-author-only"
@@ -106,7 +106,7 @@ def site(tmp_path, drawn_images):
 @pytest.fixture(autouse=True)
 def fresh_build():
     """Each test is a build of its own: nothing planned yet, and a collector for its problems."""
-    images.start_build(None)
+    image_writing.start_build(None)
     previous, problems.collector = problems.collector, problems.Collector()
     yield problems.collector
     problems.collector = previous
@@ -310,7 +310,7 @@ def generator_for(site, content, statics=("images/photo.jpg",)):
         for number, html in enumerate(content)
     }
     context["staticfiles"] = [SimpleNamespace(source_path=path, save_as=path) for path in statics]
-    return images.ResponsiveImagesGenerator(
+    return image_writing.ResponsiveImagesGenerator(
         context, site.settings, str(site.content), site.settings["THEME"], site.settings["OUTPUT_PATH"]
     )
 
@@ -336,7 +336,7 @@ def test_the_generator_writes_what_pages_name_and_a_warm_build_only_copies(site)
     # The next build takes the post from Pelican's content cache: nothing plans its pictures, and
     # their files are found again by their names.
     shutil.rmtree(output)
-    images.start_build(None)
+    image_writing.start_build(None)
     generator_for(site, [html], statics=[]).generate_output(writer=None)
     assert image_encoding.encoded_last_build == []
     assert all((output / url.lstrip("/")).is_file() for url in addresses)
@@ -373,7 +373,7 @@ def test_pelicans_copy_of_the_original_is_replaced_by_a_clean_upright_one(site, 
     original = (site.content / "images" / "photo.jpg").read_bytes()
     pelican_copies_statics(site, link=link)
     generator_for(site, [""]).generate_output(writer=None)
-    images.publish_clean_copies(None)
+    image_writing.publish_clean_copies(None)
     published = Path(site.settings["OUTPUT_PATH"]) / "images" / "photo.jpg"
     assert_clean(published)
     assert_upright(published)
@@ -387,7 +387,7 @@ def test_pelican_writing_its_copy_again_leaves_the_cache_clean(site):
     """The next build's Pelican writes into the file at the original's address: our cache must not be it."""
     pelican_copies_statics(site)
     generator_for(site, [""]).generate_output(writer=None)
-    images.publish_clean_copies(None)
+    image_writing.publish_clean_copies(None)
     pelican_copies_statics(site)  # shutil.copyfile writes into the file there, as Pelican's copy does
     for cached in (Path(site.settings["CACHE_PATH"]) / "images").iterdir():
         assert_clean(cached)
@@ -396,7 +396,7 @@ def test_pelican_writing_its_copy_again_leaves_the_cache_clean(site):
 def test_a_screenshots_text_chunks_are_left_out_of_its_published_copy(site):
     pelican_copies_statics(site, statics=["images/screenshot.png"])
     generator_for(site, [""], statics=["images/screenshot.png"]).generate_output(writer=None)
-    images.publish_clean_copies(None)
+    image_writing.publish_clean_copies(None)
     published = Path(site.settings["OUTPUT_PATH"]) / "images" / "screenshot.png"
     assert_clean(published)
     with Image.open(published) as image, Image.open(site.content / "images" / "screenshot.png") as source:
@@ -406,7 +406,7 @@ def test_a_screenshots_text_chunks_are_left_out_of_its_published_copy(site):
 def test_an_original_without_metadata_keeps_pelicans_copy(site):
     pelican_copies_statics(site, statics=["images/icon.png"])
     generator_for(site, [""], statics=["images/icon.png"]).generate_output(writer=None)
-    assert images.clean_copies == {}
+    assert image_writing.clean_copies == {}
 
 
 # In a browser ----------------------------------------------------------------------------------------
