@@ -291,6 +291,18 @@ def test_a_second_run_encodes_nothing(site):
     assert {path: path.stat().st_mtime_ns for path in cache.iterdir()} == written
 
 
+def test_a_long_encoding_says_how_far_it_is(site, monkeypatch, capsys):
+    monkeypatch.setattr(image_encoding, "PROGRESS_AFTER", 0.0)
+    variants = plan(site, "{static}/images/photo.jpg").variants
+    image_encoding.encode_all(variants, site.root / "cache")
+    said = capsys.readouterr().err
+    assert (
+        f"encoding 1 image: {len(variants)} of {len(variants)} files written, 0 of {len(variants)} were cached"
+        in said
+    )
+    assert f"encoded {len(variants)} image files in" in said
+
+
 def test_a_changed_quality_names_new_files(site):
     before = {variant.name for variant in plan(site, "{static}/images/photo.jpg").variants}
     site.settings["IMAGE_QUALITY"] = {"webp": 60}
