@@ -27,6 +27,8 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 # Pelican loads every installed plugin when PLUGINS is unset: name them. Ours are the package plugins/,
 # one module per concern (docs/architecture.md); those that write a file do nothing until its setting is set.
 PLUGINS = [
+    # First: when the build fails at its end, the originals of photos are still made clean (no GPS).
+    "plugins.image_writing",  # the images posts show, at several widths, in modern formats, stripped clean
     "plugins.problems",  # every problem of a build, in every file, reported together; then the build fails
     "plugins.reading",  # how a source file becomes a post: checks, plain-text title, notes, images, code
     "plugins.notebooks",  # the files Jupyter notebooks' outputs show (reading.py reads the notebooks)

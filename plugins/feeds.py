@@ -11,6 +11,8 @@
 - RSS guids are Pelican's tag: URIs, which are not URLs, so they say isPermaLink="false" (RSS 2.0
   assumes a permalink otherwise); they are kept, not replaced by the post's URL, so that readers
   already subscribed see no post twice.
+- A responsive image (plugins/images.py's <picture>) is one absolute, mid-size <img>: feed readers
+  ignore srcset and <source>.
 - Links and images in a post's text are absolute: a feed reader resolves nothing against the site.
   Pelican makes {filename} and {static} links absolute, but not "/images/a.png" or "a.png" written by
   hand: those are resolved against the post's own address, as a browser on the site resolves them.
@@ -34,7 +36,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 from pelican import signals
 
-from plugins import addresses
+from plugins import addresses, images
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # A start tag, and in it an attribute that holds a URL (srcset holds several). Only start tags: a
@@ -120,6 +122,14 @@ def absolute_links(html, base_url):
     return START_TAG.sub(absolute_tag, html)
 
 
+def for_feed_readers(html, base_url, settings):
+    """A post's HTML as a feed carries it: each <picture> one plain <img> (feed readers ignore srcset),
+    every address absolute."""
+    if html and "<picture" in html:
+        html = images.feed_markup(html, settings["SITEURL"] or base_url)
+    return absolute_links(html, base_url)
+
+
 def posts_by_url(context):
     """Each post a feed may carry, by its absolute address, as feed items name them."""
     siteurl = context["SITEURL"]
@@ -147,7 +157,7 @@ def complete_item(item, post, settings):
         item["author_name"], item["author_link"] = site["name"], site["url"]
     item["unique_id_is_permalink"] = False
     for field in ("content", "description"):
-        item[field] = absolute_links(item[field], item["link"])
+        item[field] = for_feed_readers(item[field], item["link"], settings)
 
 
 def plain_text(html):
@@ -162,7 +172,7 @@ def json_feed_item(article, siteurl):
         "id": url,
         "url": url,
         "title": article.plain_title,
-        "content_html": absolute_links(article.get_content(siteurl), url),
+        "content_html": for_feed_readers(article.get_content(siteurl), url, {"SITEURL": siteurl}),
         "summary": article.description,
         "date_published": article.date.isoformat(),
         "tags": [tag.name for tag in getattr(article, "tags", [])],

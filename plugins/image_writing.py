@@ -156,11 +156,17 @@ def start_build(pelican):
     clean_copies.clear()
 
 
+def add_to_templates(pelican):
+    filters = {**pelican.settings.get("JINJA_FILTERS", {}), "in_a_listing": images.in_a_listing}
+    pelican.settings["JINJA_FILTERS"] = filters
+
+
 def add_generator(pelican):
     return ResponsiveImagesGenerator
 
 
 def register():
     signals.initialized.connect(start_build)
+    signals.initialized.connect(add_to_templates)
     signals.get_generators.connect(add_generator)
     signals.finalized.connect(publish_clean_copies)

@@ -7,8 +7,8 @@ a file of the size the reader's screen needs, in AVIF or WebP where the browser 
   or raw HTML). It gives a `Picture`: AVIF and WebP `<source>`s, a fallback `<img>` in the original's
   format, a srcset of a few widths (IMAGE_WIDTHS, never wider than the original) and `sizes` for the
   column. Its files live in IMAGE_VARIANTS_PATH, named by a hash of the source's bytes and of what
-  shapes them, so their addresses are root-relative (SITEURL's path first): Pelican resolves
-  `{static}` in single-URL attributes only, never in a srcset.
+  shapes them, and are addressed from SITEURL (absolute when publishing, root-relative locally, as
+  every link of the site is): Pelican resolves `{static}` in single-URL attributes only, never in a srcset.
 - `loading_attributes()` says how the n-th image of a page loads; `feed_markup()` turns pictures
   into one plain, absolute <img> each, for feed readers, which ignore srcset.
 
@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urljoin
 from xml.etree import ElementTree
 
 from plugins import image_encoding
@@ -63,7 +63,7 @@ class ImageSettings:
     widths: tuple[int, ...]
     quality: dict
     variants_path: str  # in the output folder, without slashes at either end
-    url_prefix: str  # SITEURL's path: "" locally, "/blog" for https://example.org/blog
+    url_prefix: str  # SITEURL: "" locally, "https://example.org/blog" when publishing
     column_width: int
 
     def url(self, name):
@@ -76,7 +76,7 @@ def image_settings(settings):
         widths=tuple(sorted(set(settings.get("IMAGE_WIDTHS", DEFAULT_WIDTHS)))),
         quality={**DEFAULT_QUALITY, **settings.get("IMAGE_QUALITY", {})},
         variants_path=(settings.get("IMAGE_VARIANTS_PATH", DEFAULT_VARIANTS_PATH) or "").strip("/"),
-        url_prefix=urlsplit(settings.get("SITEURL", "")).path.rstrip("/"),
+        url_prefix=settings.get("SITEURL", "").rstrip("/"),
         column_width=int(settings.get("IMAGE_COLUMN_WIDTH", COLUMN_WIDTH)),
     )
 
@@ -261,6 +261,12 @@ def loading_attributes(position):
     if position == 0:
         return {"fetchpriority": "high", "loading": "eager", "decoding": "async"}
     return {"loading": "lazy", "decoding": "async"}
+
+
+def in_a_listing(html):
+    """A post's summary as a listing shows it, beside others: none of its images is a page's first, so
+    each loads lazily (the reader gave the post's first image priority on the post's own page)."""
+    return html.replace(' fetchpriority="high"', "").replace(' loading="eager"', ' loading="lazy"')
 
 
 PICTURE = re.compile(r"<picture\b[^>]*>(.*?)</picture>", re.DOTALL | re.IGNORECASE)

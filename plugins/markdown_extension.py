@@ -71,10 +71,7 @@ class BeforeContents(Treeprocessor):
         shift = self.heading_shift(root)
         for heading in (element for element in root.iter() if element.tag in HEADINGS):
             heading.tag = f"h{min(int(heading.tag[1]) + shift, 6)}"
-        for image in root.iter("img"):
-            described = self.describe(image.attrib)
-            image.attrib.clear()
-            image.attrib.update(described)
+        self.render_images(root)
         for block in root.iter("pre"):
             block.set("tabindex", "0")
         for link in root.iter("a"):
@@ -86,12 +83,25 @@ class BeforeContents(Treeprocessor):
             if isinstance(block, str) and post_html.needs_rewriting(block, shift):
                 stash[index] = post_html.RawHTML(self.file.path, self.describe_raw, shift).rewrite(block)
 
+    def render_images(self, root):
+        """Each image described; one of several sizes and formats becomes a <picture> in its place."""
+        parents = {child: parent for parent in root.iter() if parent.tag != "picture" for child in parent}
+        for image in [element for element in root.iter("img") if element in parents]:
+            described, picture = self.describe(image.attrib)
+            image.attrib.clear()
+            image.attrib.update(described)
+            if picture:
+                parent = parents[image]
+                element = picture.to_element(post_html.loading(described))
+                element.tail, image.tail = image.tail, None
+                parent[list(parent).index(image)] = element
+
     def describe(self, attributes, syntax="markdown"):
-        described = post_html.describe_image(
+        rendered = post_html.render_image(
             attributes, self.images_seen, self.file.path, self.file.settings, syntax
         )
         self.images_seen += 1
-        return described
+        return rendered
 
     def describe_raw(self, attributes):
         return self.describe(attributes, syntax="html")

@@ -16,9 +16,8 @@ from html import escape, unescape
 from html.parser import HTMLParser
 
 from pelican.utils import truncate_html_paragraphs, truncate_html_words
-from PIL import Image
 
-from plugins import problems
+from plugins import image_encoding, images, problems
 
 NOTE = re.compile(r"<!--.*?-->", re.DOTALL)
 TAG = re.compile(r"<[^>]*>")
@@ -36,6 +35,7 @@ ALT_TEXT_EXAMPLES = {
     "html": '<img src="{src}" alt="a kite over a field">',
 }
 WITHOUT_ALT_TEXT = "images without alt text"
+LOADING = ("fetchpriority", "loading", "decoding")
 
 
 def without_formulas(html, instead=" "):
@@ -86,27 +86,32 @@ def pixels(value):
 
 
 def natural_size(src, source_path, settings):
-    """(width, height) of the image file in the content folder an image's src names, or None."""
+    """(width, height) of the image file in the content folder an image's src names, as it is shown
+    (a photo turned by its orientation flag the other way round), or None."""
     file = image_file(src, source_path, settings)
-    if file:
-        try:
-            with Image.open(file) as image:
-                return image.size
-        except OSError:  # not an image Pillow reads
-            return None
-    return None
+    source = image_encoding.inspect(file) if file else None
+    return (source.width, source.height) if source else None
+
+
+def render_image(attributes, position, source_path, settings, syntax):
+    """What an image of a post becomes: (its <img> attributes, completed; and a Picture of modern formats at
+    several widths, or None where it stays a plain <img>: plugins/images.py decides). Missing alt text is
+    reported. `position` counts the images before it on the page; `syntax` ("markdown", "rst", "html") is
+    the one the author wrote it in, for the advice."""
+    described = describe_image(attributes, position, source_path, settings, syntax)
+    picture = images.plan_picture(
+        attributes.get("src", ""), {**attributes, "alt": described["alt"]}, source_path, settings
+    )
+    return described, picture
 
 
 def describe_image(attributes, position, source_path, settings, syntax):
-    """An image's attributes, completed: its size, how it loads; missing alt text is reported.
-
-    `position` counts the images before it on the page; `syntax` ("markdown", "rst", "html") is the one
-    the author wrote the image in, for the advice."""
+    """An image's attributes, completed: its size, how it loads; missing alt text is reported."""
     attributes = dict(attributes)
     src = attributes.get("src", "")
     if not (attributes.get("alt") or "").strip():
         report_missing_alt_text(src, source_path, settings, syntax)
-        attributes.setdefault("alt", "")  # valid HTML, and read by screen readers as decoration
+        attributes["alt"] = ""  # valid HTML, and read by screen readers as decoration
     width, height = pixels(attributes.get("width")), pixels(attributes.get("height"))
     if not (width and height):
         natural = natural_size(src, source_path, settings)
@@ -118,10 +123,12 @@ def describe_image(attributes, position, source_path, settings, syntax):
             width, height = natural
     if width and height:  # else the attributes stay as the author wrote them
         attributes["width"], attributes["height"] = str(width), str(height)
-    attributes["decoding"] = "async"
-    if position > 0:  # after a post's first image, most likely below the fold
-        attributes.setdefault("loading", "lazy")
-    return attributes
+    return {**images.loading_attributes(position), **attributes}  # how it loads, unless the author says
+
+
+def loading(attributes):
+    """The attributes that say how an image loads, for the <img> of its Picture."""
+    return {name: attributes[name] for name in LOADING if name in attributes}
 
 
 def report_missing_alt_text(src, source_path, settings, syntax):
@@ -145,7 +152,7 @@ def report_empty_link(text, source_path, near):
 
 class RawHTML(HTMLParser):
     """HTML an author wrote into a post as it is, with the site's changes: notes out, images described
-    (`describe(attributes)` gives an image's new attributes), links checked, headings shifted down
+    (`describe(attributes)` gives what render_image() does), links checked, headings shifted down
     `shift` levels (the page's title is its one <h1>)."""
 
     def __init__(self, source_path, describe, shift=0):
@@ -179,13 +186,13 @@ class RawHTML(HTMLParser):
         self.feed(html)
         self.close()
         for written, attributes in self.images:
-            described = self.describe(attributes)
+            described, picture = self.describe(attributes)
             tag = (
                 "<img "
                 + " ".join(f'{name}="{escape(value or "")}"' for name, value in described.items())
                 + ">"
             )
-            html = html.replace(written, tag, 1)
+            html = html.replace(written, picture.to_html(loading(described)) if picture else tag, 1)
         for written, attributes, text in self.links + self.open_links:
             if "href" in attributes and not (attributes["href"] or "").strip():
                 report_empty_link(" ".join(text.split()), self.source_path, near=written)

@@ -40,11 +40,11 @@ class HTMLTranslator(RstFormulas, html5_polyglot.HTMLTranslator):
         self.running_text = RunningText(self.file.settings.get("TYPOGRAPHY", True))
 
     def describe(self, attributes, syntax="rst"):
-        described = post_html.describe_image(
+        rendered = post_html.render_image(
             attributes, self.images_seen, self.file.path, self.file.settings, syntax
         )
         self.images_seen += 1
-        return described
+        return rendered
 
     def describe_raw(self, attributes):
         return self.describe(attributes, syntax="html")
@@ -63,7 +63,14 @@ class HTMLTranslator(RstFormulas, html5_polyglot.HTMLTranslator):
                 attributes[side] = node[side]
         if "align" in node:
             node["classes"].append(f"align-{node['align']}")
-        self.body.append(self.emptytag(node, "img", "", **self.describe(attributes)))
+        described, picture = self.describe(attributes)
+        if picture:
+            classes = " ".join(node["classes"])
+            self.body.append(
+                picture.to_html({**post_html.loading(described), **({"class": classes} if classes else {})})
+            )
+        else:
+            self.body.append(self.emptytag(node, "img", "", **described))
 
     def depart_image(self, node):
         pass

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 
 from pelican import signals
 
-from plugins import problems, theme_files
+from plugins import images, problems, theme_files
 from plugins.public import written_content
 
 # What the theme needs; the order is the order in the written header.
@@ -246,6 +246,12 @@ def theme_cache_rules(settings):
     return rules
 
 
+def image_cache_rules(settings):
+    """The sizes of posts' images are named by their content (plugins/images.py): kept for a year."""
+    folder = images.image_settings(settings).variants_path
+    return [(f"/{folder}/*", YEAR)] if folder else []
+
+
 def listed(paths, most=3):
     """ "content/a.md, content/b.md and 2 more"."""
     paths = sorted(paths)
@@ -281,12 +287,12 @@ def headers_file(content_sources, extra_sources, settings):
         "  X-Content-Type-Options: nosniff",
         "  Referrer-Policy: strict-origin-when-cross-origin",
         "",
-        "# Caching. The publish build names the stylesheet by its content (main.<hash>.css), so a browser may",
-        "# keep it for a year: a changed stylesheet has a new name. The theme's other files keep their names",
-        "# when they change, so they are kept for an hour. The rules do not overlap: Netlify and Cloudflare",
-        "# Pages combine the headers of every rule that matches a path.",
+        "# Caching. The publish build names the stylesheets (main.<hash>.css) and the sizes of posts' images",
+        "# by their content, so a browser may keep them for a year: a changed file has a new name. The theme's",
+        "# other files keep their names when they change, so they are kept for an hour. The rules do not",
+        "# overlap: Netlify and Cloudflare Pages combine the headers of every rule that matches a path.",
     ]
-    for pattern, cache_control in theme_cache_rules(settings):
+    for pattern, cache_control in theme_cache_rules(settings) + image_cache_rules(settings):
         lines += [pattern, f"  Cache-Control: {cache_control}"]
     return "\n".join(lines) + "\n"
 

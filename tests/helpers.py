@@ -270,6 +270,20 @@ def run_in(project, *command, **environment):
     )
 
 
+# The Nu HTML Checker, current, from npm (tests/package.json: `npm ci --prefix tests`); it runs on Java.
+NU_CHECKER = TESTS / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def nu_checker_errors(paths, limit=COMMAND_TIME_LIMIT):
+    """Every error the Nu HTML Checker finds in these HTML files, one line each ("file":line.col: error: …),
+    in one Java start. Skips (fails, in CI) where Java or the checker is missing."""
+    require_tool(shutil.which("java"), "java is not installed: the Nu HTML Checker needs it")
+    require_tool(NU_CHECKER.is_file(), "the Nu HTML Checker is not installed: run npm ci --prefix tests")
+    command = ["java", "-jar", str(NU_CHECKER), "--errors-only", "--exit-zero-always", "--format", "gnu"]
+    result = subprocess.run([*command, *map(str, paths)], capture_output=True, text=True, timeout=limit)
+    return [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+
+
 ADDRESS_PRINTED = re.compile(r"at (http://[\w.:]+?)/? ")
 
 

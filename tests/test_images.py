@@ -153,12 +153,12 @@ def test_every_way_of_naming_the_file_finds_it(site):
     assert len(set(planned)) == 1 and planned[0].startswith("/images/sized/photo-")
 
 
-def test_addresses_start_with_the_path_of_siteurl(site):
+def test_addresses_start_with_siteurl_as_every_link_of_the_site_does(site):
     site.settings["SITEURL"] = "https://example.org/blog"
     picture = plan(site, "{static}/images/photo.jpg")
     addresses = [picture.img["src"], *urls_in(picture.img["srcset"])]
     addresses += [url for source in picture.sources for url in urls_in(source.srcset)]
-    assert all(url.startswith("/blog/images/sized/") for url in addresses)
+    assert all(url.startswith("https://example.org/blog/images/sized/") for url in addresses)
 
 
 def test_the_authors_width_or_height_keeps_its_meaning(site):
@@ -236,8 +236,8 @@ def test_a_feed_gets_one_absolute_mid_size_img_per_picture(site):
     feed = images.feed_markup(html, "https://example.org/blog")
     assert "<picture" not in feed and "srcset" not in feed and "<source" not in feed
     img = re.search(r"<img [^>]*>", feed).group(0)
-    assert f'src="https://example.org{picture.img["src"]}"' in img
-    assert picture.img["src"].startswith("/blog/images/sized/")
+    assert f'src="{picture.img["src"]}"' in img
+    assert picture.img["src"].startswith("https://example.org/blog/images/sized/")
     assert 'width="800" height="1067"' in img and 'alt="a street"' in img
     assert feed.startswith("<p>Before</p><p><img ") and feed.endswith("</p><p>After</p>")
 
@@ -486,3 +486,10 @@ def test_a_phone_loads_one_avif_of_the_size_its_screen_needs(site, chromium):
     assert far_name not in first_view and far_name in served, "the image far below loads when scrolled to"
     originals = sum(photo.stat().st_size for photo in photos)
     assert sum(size for name, size in served.items() if name.startswith("p")) < originals / 4
+
+
+def test_a_listing_of_summaries_gives_no_image_priority_over_the_others():
+    # Each post's first image loads first on the post's own page; in a listing of several, none does.
+    first = '<img src="a.jpg" alt="a" fetchpriority="high" loading="eager" decoding="async">'
+    listed = images.in_a_listing(f"<p>{first}</p>")
+    assert "fetchpriority" not in listed and 'loading="lazy"' in listed and 'loading="eager"' not in listed

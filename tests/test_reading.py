@@ -45,7 +45,7 @@ def test_images_written_as_html_are_sized_too_and_an_authors_own_size_is_kept(si
     images = site.page("/posts/a/").select(".post-body img")
     sizes = [(image.get("width"), image.get("height"), image.get("loading")) for image in images]
     # The second keeps its width and gets the height in proportion; the third cannot be measured.
-    assert sizes == [("480", "480", None), ("100", "100", "lazy"), ("70%", None, "lazy")]
+    assert sizes == [("480", "480", "eager"), ("100", "100", "lazy"), ("70%", None, "lazy")]
 
 
 def test_a_restructuredtext_image_in_percent_leaves_its_size_to_the_stylesheet(site_of):

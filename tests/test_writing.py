@@ -78,14 +78,15 @@ def test_code_colours_are_what_the_script_writes():
     assert STYLESHEET.read_text(encoding="utf-8") == code_css()
 
 
-def test_images_get_their_size_async_decoding_and_lazy_loading_after_the_first(sample_site):
+def test_images_get_their_size_async_decoding_and_the_first_loads_first_the_others_lazily(sample_site):
     images = sample_site.page(FEATURES_POST).select(".post-body img")
     assert len(images) == 2
     for image in images:
         width, height = png_size(sample_site.path_for_url(image["src"]))
         assert (int(image["width"]), int(image["height"])) == (width, height)
         assert image["decoding"] == "async" and image["alt"].strip()
-    assert "loading" not in images[0].attrs and images[1]["loading"] == "lazy"
+    assert (images[0]["loading"], images[0]["fetchpriority"]) == ("eager", "high")
+    assert images[1]["loading"] == "lazy" and "fetchpriority" not in images[1].attrs
 
 
 def test_drafts_are_shown_labelled_in_the_local_build(sample_site):
