@@ -158,6 +158,7 @@ class AfterContents(Treeprocessor):
                 if link.get("class") == "heading-link":
                     words = " ".join("".join(heading.itertext()).removesuffix(link.text or "").split())
                     link.set("aria-label", f"Link to the section “{words}”")
+                    link.set("data-pagefind-ignore", "")  # its "#" is no word of the heading to search
         if is_text:
             self.file.table_of_contents = getattr(self.md, "toc", "")
 

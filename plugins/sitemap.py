@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from pelican import signals
 
-from plugins import public
+from plugins import addresses, public
 
 # Output file -> (lastmod or None, [(language, URL) of its versions]) of every listed page of the build.
 listed_pages = {}
@@ -47,8 +47,7 @@ def note_page(path, context):
 
 
 def page_url(siteurl, output_file):
-    """The address a page is served at: "posts/x/index.html" is served as "posts/x/"."""
-    return f"{siteurl}/{output_file.removesuffix('index.html')}"
+    return f"{siteurl}/{addresses.address_of(output_file)}"
 
 
 def sitemap(siteurl):

@@ -18,18 +18,14 @@ from types import SimpleNamespace
 from jinja2 import pass_context
 from pelican import signals
 
-from plugins import public
+from plugins import addresses, public
 
 SCHEMA_ORG = "https://schema.org"
 
 
-def home_url(context):
-    return f"{context['SITEURL']}/{context['THEME_URLS'].get('index', '')}"
-
-
 def the_site(context):
     """The site as an author and publisher: an Organization with its name and home page."""
-    return {"@type": "Organization", "name": context["SITENAME"], "url": home_url(context)}
+    return {"@type": "Organization", "name": context["SITENAME"], "url": addresses.home_url(context)}
 
 
 def person(author, context):
@@ -77,7 +73,7 @@ def breadcrumbs(context, article):
     """Home, then category, then the post: each crumb a page of the site."""
     steps = []
     if "index" in context["THEME_URLS"]:
-        steps.append(("Home", home_url(context)))
+        steps.append(("Home", addresses.home_url(context)))
     category = getattr(article, "category", None)
     if category and public.is_listed(category):
         steps.append((category.name, f"{context['SITEURL']}/{category.url}"))
@@ -94,7 +90,12 @@ def breadcrumbs(context, article):
 
 @pass_context
 def website(context):
-    site = {"@context": SCHEMA_ORG, "@type": "WebSite", "name": context["SITENAME"], "url": home_url(context)}
+    site = {
+        "@context": SCHEMA_ORG,
+        "@type": "WebSite",
+        "name": context["SITENAME"],
+        "url": addresses.home_url(context),
+    }
     if context.get("SITESUBTITLE"):
         site["description"] = context["SITESUBTITLE"]
     site["inLanguage"] = context["DEFAULT_LANG"]
