@@ -180,6 +180,18 @@ def new_post(c, title, category="Notes", tags=""):
     print(f"Wrote {site.shown(path)}: a draft until you delete its Status line.")
 
 
+@task(help={"old_blog": "The old blog's folder", "settings": "Its settings file (OLD_BLOG/pelicanconf.py)"})
+def move_in(c, old_blog, settings=""):
+    """Move a Pelican blog in: its content into content/, and the settings of its addresses and feeds."""
+    # Imported here: it reads the plugins' field names, which the other tasks have no need of.
+    from ourblog import move_in as moving
+
+    try:
+        print(moving.move_in(old_blog, ROOT, settings or None).report())
+    except moving.MoveInRefused as refusal:
+        raise Exit(str(refusal), code=2) from None
+
+
 @task(
     help={
         "quick": "Leave out the checks that need a browser or Java, and the slow ones",

@@ -21,6 +21,14 @@ outside the output folder or off the site, or that has a ?query or #fragment (wh
 never sees), is a problem, named with the line of the post's Aliases field; the post keeps its other
 aliases, and the build goes on to find any other problem.
 
+A site moved in from another (`invoke move-in`) also has former addresses that no post lists: a page of
+the old theme's own (its sitemap.html), a draft Pelican published under drafts/. The FORMER_ADDRESSES
+setting leads each to a page this site writes, old address -> new, both relative to the site's root ("" the
+home page): `FORMER_ADDRESSES = {"sitemap.html": "archives.html"}`. Each gets a redirect page and a
+_redirects line as an alias does, unless a page of the site (or a post's alias) answers at the old address
+already: then the address works as it is. A new address where the site has no page is a problem of the
+settings.
+
 The pages are written by a generator of this plugin (Pelican's `get_generators`), after the posts, pages
 and listings and before `finalized`, when plugins/link_check.py checks every link of the written site.
 Aliases of drafts count only in a build that writes drafts (plugins/public.py drops them otherwise).
@@ -30,13 +38,14 @@ import os
 import posixpath
 import re
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from pelican import signals
 from pelican.generators import Generator
 
-from plugins import problems
+from plugins import addresses, problems
 from plugins.public import written_content
 
 ALIAS_FIELDS = ("aliases", "alias")
@@ -59,7 +68,18 @@ class Redirect:
     alias: str  # as the author typed it
     address: str  # relative to the site's root: "2019/08/old-post.html", "old/path/", "" for the root
     save_as: str  # in the output folder: "2019/08/old-post.html", "old/path/index.html"
-    content: object  # the post or page it leads to
+    content: object  # the post or page it leads to, or the Destination of a former address
+
+
+@dataclass(frozen=True)
+class Destination:
+    """The page a former address of the site leads to, with what the redirect page shows of it."""
+
+    url: str
+    title: str  # HTML, as a post's title is
+    plain_title: str
+    description: str
+    lang: str
 
 
 def aliases_of(content):
@@ -189,6 +209,8 @@ class RedirectsGenerator(Generator):
                 report(redirect.content, redirect.alias, why)
             elif not other:
                 claimed[redirect.save_as] = redirect
+        for redirect in self.former_addresses(taken, claimed):
+            claimed[redirect.save_as] = redirect
         for redirect in claimed.values():
             writer.write_file(
                 redirect.save_as,
@@ -199,6 +221,41 @@ class RedirectsGenerator(Generator):
             )
         if self.settings.get("REDIRECTS_SAVE_AS"):
             self.write_redirects_file(list(claimed.values()))
+
+    def former_addresses(self, taken, claimed):
+        """The redirects of FORMER_ADDRESSES whose old address nothing of the site answers now."""
+        redirects = []
+        for old, new in (self.settings.get("FORMER_ADDRESSES") or {}).items():
+            try:
+                redirect = redirect_for(old, None, "")
+            except AliasProblem as problem:
+                problems.report("", f'FORMER_ADDRESSES has "{old}", which {problem}: remove it.')
+                continue
+            if holder_of(redirect.save_as, taken) or redirect.save_as in claimed:
+                continue  # a page, a file or a post's alias is there: the old address works as it is
+            if addresses.output_file_of(new) not in taken:
+                problems.report(
+                    "",
+                    f'FORMER_ADDRESSES leads "{old}" to "{new}", where this site has no page: '
+                    'name the address of one of its pages ("" for the home page).',
+                )
+                continue
+            redirects.append(Redirect(old, redirect.address, redirect.save_as, self.destination(new)))
+        return redirects
+
+    def destination(self, address):
+        """A former address's new page: a post or page of the site, one of the theme's, or the home page."""
+        settings = self.settings
+        written = [*self.context.get("articles", []), *self.context.get("pages", [])]
+        written += [translation for item in written for translation in getattr(item, "translations", [])]
+        content = next((item for item in written if item.url == address), None)
+        if content:
+            return Destination(address, content.title, content.plain_title, content.description, content.lang)
+        pages = addresses.theme_pages(settings).values()
+        name = next((page.name for page in pages if page.url == address and page.name != "index"), None)
+        title = name.capitalize() if name else settings["SITENAME"]
+        description = settings.get("SITESUBTITLE") or settings["SITENAME"]
+        return Destination(address, escape(title), title, description, settings["DEFAULT_LANG"])
 
     def static_files(self):
         """The content's files copied as they are (images…), which Pelican copies after every page."""
@@ -211,7 +268,7 @@ class RedirectsGenerator(Generator):
     def write_redirects_file(self, redirects):
         site_root = urlsplit(self.settings["SITEURL"]).path.rstrip("/") + "/"
         lines = [
-            "# Former addresses of posts (their Aliases), for Netlify and Cloudflare Pages: written by\n",
+            "# Former addresses (posts' Aliases, FORMER_ADDRESSES), for Netlify and Cloudflare Pages: written by\n",
             "# plugins/redirects.py. A page at each address sends browsers on too, on any host.\n",
         ]
         for redirect in redirects:

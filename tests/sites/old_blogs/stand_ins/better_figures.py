@@ -1,0 +1,1 @@
+"""Stands for the dated blog's own plugin when plain Pelican reads its settings: harmless, and empty."""

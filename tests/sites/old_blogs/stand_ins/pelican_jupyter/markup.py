@@ -1,0 +1,1 @@
+"""Stands for pelican-jupyter's markup plugin: empty."""
