@@ -37,7 +37,7 @@ LINK_SETTINGS = ("MENUITEMS", "LINKS", "SOCIAL")
 
 # Output file (relative to the output folder) -> what it shows and which template wrote it.
 written_pages = {}
-draft_files = set()  # the output files of drafts, in a build that writes them
+draft_files = {}  # output file -> the source file of the draft written there, in a build that writes drafts
 
 
 def forget_pages(pelican):
@@ -48,7 +48,7 @@ def forget_pages(pelican):
 def note_drafts(generators):
     for _, item in public.written_content(generators):
         if item.status == "draft" and item.save_as:
-            draft_files.add(posixpath.normpath(item.save_as))
+            draft_files[posixpath.normpath(item.save_as)] = item.source_path
 
 
 def note_page(path, context):
@@ -174,7 +174,12 @@ def report_broken_link(source, link, why, on_pages, settings):
     else:
         message = f"links to {link}, which is not on the site (on {where}){static_advice(link, settings)}."
     if source is not None:
-        problems.report(source, message, near=link)
+        # A link written as {filename}/b.md is found in the source by the file it names.
+        target = (
+            draft_files.get(site_path(link, on_pages[0], settings["SITEURL"])[0]) if why == "draft" else None
+        )
+        near = os.path.basename(target) if target and problems.line_of(source, link) == 0 else link
+        problems.report(source, message, near=near)
         return
     holder = next((name for name in LINK_SETTINGS if link_in_setting(link, settings.get(name))), None)
     if holder:
