@@ -76,6 +76,9 @@ markdown["extension_configs"] = {name: config for name, config in markdown["exte
 Pelican(read_settings(settings_file, override={**overrides, "MARKDOWN": markdown})).run()
 """
 
+# Each test runs the project's commands in a copy of it, as an author would: left out of --quick.
+pytestmark = pytest.mark.slow
+
 
 @dataclass
 class MovedInBlog:
@@ -377,7 +380,6 @@ def test_make_build_names_each_defect_a_moved_in_blog_brings(moved_in_with_defec
     )
 
 
-@pytest.mark.slow
 def test_the_readme_test_command_passes_in_a_moved_in_copy(tmp_path_factory):
     # The tests that read content/ and the settings at the root (test_author_site.py), and those that
     # broke once when an author's settings replaced the starter's (test_new_author.PROJECT_TESTS).
