@@ -4,6 +4,7 @@ The project's tests build the sites under tests/sites/; only test_author_site.py
 which belongs to the author.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -22,9 +23,12 @@ from helpers import (
     SITES,
     STATUSES_CONTENT,
     URL_SCHEMES,
+    BuiltSite,
     build_site,
     copy_project,
     require_tool,
+    settings_of,
+    wait_for,
 )
 from ourblog.build import BuildFailed
 from ourblog.server import serve
@@ -33,16 +37,44 @@ from plugins import problems
 
 def local_build(tmp_path_factory, name, content, **overrides):
     """A fixture site with the local settings, as `invoke build` makes it."""
-    return build_site(tmp_path_factory.mktemp(name) / "output", PATH=str(content), **overrides)
+    return built_once(tmp_path_factory, name, "pelicanconf.py", PATH=str(content), **overrides)
 
 
 def publish_build(tmp_path_factory, name, content, siteurl=PUBLISH_SITEURL, **overrides):
     """A fixture site with the publish settings (feeds, sitemap, absolute URLs, social cards).
 
-    Its cards are drawn into its own cache folder, not the project's, so each session draws them afresh."""
-    folder = tmp_path_factory.mktemp(name)
-    overrides = {"CACHE_PATH": str(folder / "cache"), **overrides}
-    return build_site(folder / "output", "publishconf.py", SITEURL=siteurl, PATH=str(content), **overrides)
+    Its cards are drawn into its own cache folder, not the project's, so each test run draws them afresh."""
+    return built_once(
+        tmp_path_factory, name, "publishconf.py", SITEURL=siteurl, PATH=str(content), **overrides
+    )
+
+
+def built_once(tmp_path_factory, name, settings_file, **overrides):
+    """A fixture site built once for the whole test run, by the first of the test workers that needs it;
+    the others wait until it is built (pytest-xdist makes each worker a session of its own)."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, which every worker's lies in
+    folder = shared / "fixture-sites" / name
+    done, failed = folder / "built.json", folder / "failed.txt"
+    try:
+        folder.mkdir(parents=True)  # the one worker that makes the folder builds the site
+    except FileExistsError:
+        wait_for(lambda: done.is_file() or failed.is_file(), f"the fixture site {name} to be built")
+        if failed.is_file():
+            pytest.fail(f"The fixture site {name} did not build: {failed.read_text()}", pytrace=False)
+        notes = json.loads(done.read_text(encoding="utf-8"))
+        output = folder / "output"
+        return BuiltSite(
+            output, settings_of(settings_file, output, CACHE_PATH=str(folder / "cache"), **overrides), notes
+        )
+    try:
+        site = build_site(folder / "output", settings_file, CACHE_PATH=str(folder / "cache"), **overrides)
+    except BaseException as error:
+        failed.write_text(str(error), encoding="utf-8")
+        raise
+    done.write_text(json.dumps(site.notes), encoding="utf-8")
+    return site
 
 
 @pytest.fixture

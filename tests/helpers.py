@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from pelican.settings import DEFAULT_CONFIG
+from pelican.settings import DEFAULT_CONFIG, read_settings
 
 from ourblog.build import Built, build
 
@@ -145,12 +146,32 @@ class BuiltSite(Built):
         return broken
 
 
+# Tests build without Pelican's content cache: it does not notice a change of the settings.
+WITHOUT_CACHE = {"CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False}
+
+
 def build_site(output, settings_file="pelicanconf.py", settings_folder=FIXTURE_SETTINGS, **overrides):
     """Build with the fixture sites' settings file (or one in `settings_folder`: the author's, ROOT),
     without Pelican's content cache, as tests must."""
-    overrides = {"CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False, **overrides}
-    built = build(Path(settings_folder) / settings_file, output=output, **overrides)
+    built = build(Path(settings_folder) / settings_file, output=output, **WITHOUT_CACHE, **overrides)
     return BuiltSite(built.output, built.settings, built.notes)
+
+
+def settings_of(settings_file, output, settings_folder=FIXTURE_SETTINGS, **overrides):
+    """The settings a build_site() of these arguments has: of a site another test worker built."""
+    settings = read_settings(
+        str(Path(settings_folder) / settings_file), override={**WITHOUT_CACHE, **overrides}
+    )
+    return {**settings, "OUTPUT_PATH": str(output)}
+
+
+def wait_for(condition, what, limit=COMMAND_TIME_LIMIT):
+    """Wait until `condition()` holds; TimeoutError naming `what` after `limit` seconds."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {limit} s for {what}")
+        time.sleep(0.05)
 
 
 def fixture_sites(request, name):

@@ -428,9 +428,11 @@ def test_a_warm_build_reports_what_a_clean_one_does_and_links_what_it_links(in_a
 def test_the_local_build_finds_every_problem_the_publish_build_would(in_a_project):
     # What only the published site lacks or knows: drafts left out, the site's address.
     files = {
-        "a.md": POST + "Slug: a\nImage: {static}/images/none.png\nImage_alt: a kite\n\n[The draft]({filename}/b.md)\n",
+        "a.md": POST
+        + "Slug: a\nImage: {static}/images/none.png\nImage_alt: a kite\n\n[The draft]({filename}/b.md)\n",
         "b.md": POST + "Slug: b\nStatus: draft\n\nNot yet.\n",
-        "c.md": POST + "Slug: c\nAliases: https://elsewhere.example/old/\n\n[Old](https://blog.example/gone/)\n",
+        "c.md": POST
+        + "Slug: c\nAliases: https://elsewhere.example/old/\n\n[Old](https://blog.example/gone/)\n",
     }
     write_content(in_a_project / "content", files)
     found = {}
@@ -445,8 +447,15 @@ def test_the_local_build_finds_every_problem_the_publish_build_would(in_a_projec
             )
         # Where each problem is: the words may differ (the draft is gone from the published site, and the
         # link to it with it, whose line the published build cannot tell).
-        found[settings_file] = {(problem.path, problem.line) for problem in problems.last_report if not problem.note}
+        found[settings_file] = {
+            (problem.path, problem.line) for problem in problems.last_report if not problem.note
+        }
     assert {path for path, _ in found["publishconf.py"]} <= {path for path, _ in found["pelicanconf.py"]}
     assert len(found["publishconf.py"]) <= len(found["pelicanconf.py"])
     # The picture, the link to the draft, the alias on another host, the link to the site's own address.
-    assert found["pelicanconf.py"] == {("content/a.md", 4), ("content/a.md", 7), ("content/c.md", 4), ("content/c.md", 6)}
+    assert found["pelicanconf.py"] == {
+        ("content/a.md", 4),
+        ("content/a.md", 7),
+        ("content/c.md", 4),
+        ("content/c.md", 6),
+    }
