@@ -58,11 +58,11 @@ class BeforeContents(Treeprocessor):
     def __init__(self, md, file):
         super().__init__(md)
         self.file = file
-        self.images_seen = 0
+        self.images = post_html.PageImages(file)
         self.converted = 0  # the first conversion of a file is its text; later ones its Summary
 
     def run(self, root):
-        self.images_seen = 0
+        self.images = post_html.PageImages(self.file)  # a page of its own: its first image loads first
         is_text = self.converted == 0
         self.converted += 1
         self.remove_notes(root)
@@ -81,13 +81,13 @@ class BeforeContents(Treeprocessor):
         stash = self.md.htmlStash.rawHtmlBlocks
         for index, block in enumerate(stash):
             if isinstance(block, str) and post_html.needs_rewriting(block, shift):
-                stash[index] = post_html.RawHTML(self.file.path, self.describe_raw, shift).rewrite(block)
+                stash[index] = post_html.RawHTML(self.file.path, self.images.render_raw, shift).rewrite(block)
 
     def render_images(self, root):
         """Each image described; one of several sizes and formats becomes a <picture> in its place."""
         parents = {child: parent for parent in root.iter() if parent.tag != "picture" for child in parent}
         for image in [element for element in root.iter("img") if element in parents]:
-            described, picture = self.describe(image.attrib)
+            described, picture = self.images.render(image.attrib, "markdown")
             image.attrib.clear()
             image.attrib.update(described)
             if picture:
@@ -95,16 +95,6 @@ class BeforeContents(Treeprocessor):
                 element = picture.to_element(post_html.loading(described))
                 element.tail, image.tail = image.tail, None
                 parent[list(parent).index(image)] = element
-
-    def describe(self, attributes, syntax="markdown"):
-        rendered = post_html.render_image(
-            attributes, self.images_seen, self.file.path, self.file.settings, syntax
-        )
-        self.images_seen += 1
-        return rendered
-
-    def describe_raw(self, attributes):
-        return self.describe(attributes, syntax="html")
 
     def remove_notes(self, root):
         """HTML comments, kept by Markdown as raw HTML, are taken out; a paragraph they leave empty goes."""

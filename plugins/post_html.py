@@ -93,6 +93,22 @@ def natural_size(src, source_path, settings):
     return (source.width, source.height) if source else None
 
 
+class PageImages:
+    """The images of one text a reader converts, in order: each rendered with its place among them."""
+
+    def __init__(self, file):
+        self.file = file  # the reader's FileBeingRead: the path and the build's settings
+        self.seen = 0
+
+    def render(self, attributes, syntax):
+        rendered = render_image(attributes, self.seen, self.file.path, self.file.settings, syntax)
+        self.seen += 1
+        return rendered
+
+    def render_raw(self, attributes):
+        return self.render(attributes, "html")
+
+
 def render_image(attributes, position, source_path, settings, syntax):
     """What an image of a post becomes: (its <img> attributes, completed; and a Picture of modern formats at
     several widths, or None where it stays a plain <img>: plugins/images.py decides). Missing alt text is

@@ -36,18 +36,8 @@ class HTMLTranslator(RstFormulas, html5_polyglot.HTMLTranslator):
     def __init__(self, document):
         super().__init__(document)
         self.file = getattr(document.settings, DOCUTILS_KEY)
-        self.images_seen = 0
+        self.images = post_html.PageImages(self.file)
         self.running_text = RunningText(self.file.settings.get("TYPOGRAPHY", True))
-
-    def describe(self, attributes, syntax="rst"):
-        rendered = post_html.render_image(
-            attributes, self.images_seen, self.file.path, self.file.settings, syntax
-        )
-        self.images_seen += 1
-        return rendered
-
-    def describe_raw(self, attributes):
-        return self.describe(attributes, syntax="html")
 
     def visit_Text(self, node):
         if any(isinstance(ancestor, VERBATIM) for ancestor in ancestors(node)):
@@ -63,7 +53,7 @@ class HTMLTranslator(RstFormulas, html5_polyglot.HTMLTranslator):
                 attributes[side] = node[side]
         if "align" in node:
             node["classes"].append(f"align-{node['align']}")
-        described, picture = self.describe(attributes)
+        described, picture = self.images.render(attributes, "rst")
         if picture:
             classes = " ".join(node["classes"])
             self.body.append(
@@ -96,7 +86,7 @@ class HTMLTranslator(RstFormulas, html5_polyglot.HTMLTranslator):
             html = node.astext()
             # Pelican's code-block directive highlights with Pygments' own <pre>.
             html = html.replace('<div class="highlight"><pre>', '<div class="highlight"><pre tabindex="0">')
-            self.body.append(post_html.RawHTML(self.file.path, self.describe_raw).rewrite(html))
+            self.body.append(post_html.RawHTML(self.file.path, self.images.render_raw).rewrite(html))
         raise docutils.nodes.SkipNode
 
     def visit_abbreviation(self, node):

@@ -305,6 +305,17 @@ def nu_checker_errors(paths, limit=COMMAND_TIME_LIMIT):
     return [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
 
 
+def nu_checker_errors_of_fragment(html, folder, title):
+    """The Nu HTML Checker's errors for a fragment of a page's body, in a page of its own."""
+    page = Path(folder) / "page.html"
+    page.write_text(
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>'
+        f"<body><main>{html}</main></body></html>\n",
+        encoding="utf-8",
+    )
+    return nu_checker_errors([page])
+
+
 ADDRESS_PRINTED = re.compile(r"at (http://[\w.:]+?)/? ")
 
 

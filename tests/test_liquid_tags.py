@@ -15,25 +15,16 @@ import pytest
 from bs4 import BeautifulSoup
 from markdown import Markdown
 from markdown.treeprocessors import Treeprocessor
-from pygments.formatters import HtmlFormatter
 
 import plugins
-from helpers import SAMPLE_CONTENT, build_site, nu_checker_errors
+from helpers import SAMPLE_CONTENT, build_site, nu_checker_errors_of_fragment
 from ourblog.build import BuildFailed
 from ourblog.settings import MARKDOWN
 from plugins import problems
 from plugins.liquid_tags import LiquidTags
+from plugins.markdown_extension import FocusableCode
 
 HELLO = 'def hello():\n    return "hi"\n\n\nprint(hello())\n'
-
-
-class FocusablePre(HtmlFormatter):
-    """The formatter the site's reader gives codehilite: its <pre> takes keyboard focus."""
-
-    def wrap(self, source):
-        yield 0, '<pre tabindex="0"><span></span>'
-        yield from source
-        yield 0, "</pre>"
 
 
 class ImagesSeen(Treeprocessor):
@@ -70,7 +61,7 @@ class Site:
         self.current_file = types.SimpleNamespace(path=str(self.content / "no-file-yet.md"))
         self.images_seen = []
         configs = {name: dict(config) for name, config in MARKDOWN["extension_configs"].items()}
-        configs["markdown.extensions.codehilite"]["pygments_formatter"] = FocusablePre
+        configs["markdown.extensions.codehilite"]["pygments_formatter"] = FocusableCode
         self.md = Markdown(
             extensions=[*configs, LiquidTags(self.current_file, self.settings)],
             extension_configs=configs,
@@ -546,13 +537,7 @@ def test_every_tags_html_passes_the_nu_html_checker(site, notebooks, tmp_path):
         "{% photo unknown %}",
     ]
     body = site.convert("\n\n".join(tags) + "\n").html.replace("{static}/", "/")
-    page = tmp_path / "page.html"
-    page.write_text(
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Every tag</title></head>'
-        f"<body><main>{body}</main></body></html>\n",
-        encoding="utf-8",
-    )
-    assert nu_checker_errors([page]) == []
+    assert nu_checker_errors_of_fragment(body, tmp_path, "Every tag") == []
 
 
 def test_a_post_with_liquid_tags_builds_through_the_sites_reader(tmp_path, monkeypatch):

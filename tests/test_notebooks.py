@@ -22,7 +22,7 @@ from pelican import signals
 from pelican.settings import DEFAULT_CONFIG
 from PIL import Image
 
-from helpers import FIXTURE_SETTINGS, nu_checker_errors, require_tool
+from helpers import FIXTURE_SETTINGS, nu_checker_errors_of_fragment, require_tool
 from ourblog.build import build_with_cache
 from plugins import notebook_files, notebooks, problems
 
@@ -718,13 +718,7 @@ def test_a_page_of_every_kind_of_cell_and_output_passes_the_nu_html_checker(sett
         markdown_cell("## Results\n\n| a | b |\n|---|---|\n| 1 | 2 |"),
     ]
     soup_html = notebooks.NotebookReader(settings).read(write_notebook(settings["PATH"], cells))[0]
-    page = tmp_path / "page.html"
-    page.write_text(
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>A notebook</title></head>'
-        f"<body><main><h1>A notebook</h1>{soup_html}</main></body></html>",
-        encoding="utf-8",
-    )
-    assert nu_checker_errors([page]) == []
+    assert nu_checker_errors_of_fragment(f"<h1>A notebook</h1>{soup_html}", tmp_path, "A notebook") == []
 
 
 # In a browser -----------------------------------------------------------------------------------
