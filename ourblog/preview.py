@@ -220,9 +220,9 @@ class Preview:
         self.back_to_the_last_good_site(())
 
     def back_to_the_last_good_site(self, shown_files):
-        before = {file: self.read_output(file) for file in shown_files}
-        self.undo.restore()
-        self.reload([file for file in shown_files if self.read_output(file) != before[file]])
+        """Undo what was written ahead of the failed build; the browsers reload what it put back."""
+        restored = self.undo.restore()
+        self.reload([file for file in restored if file in shown_files or file.endswith(".css")])
 
     def print_new_notes(self, notes):
         """A successful build's notes, each printed once in a session: what a save made worth knowing."""

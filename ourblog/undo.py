@@ -24,15 +24,22 @@ class Undo:
             self.kept[path] = path.read_bytes() if path.is_file() else None
 
     def restore(self):
-        """Put the last good site back: its files as they were, and none that it did not have."""
+        """Put the last good site back: its files as they were, and none that it did not have. The files
+        (relative to the output folder) whose bytes this changed."""
+        changed = []
         for path, data in self.kept.items():
+            now = path.read_bytes() if path.is_file() else None
+            if now == data:
+                continue
             if data is None:
-                path.unlink(missing_ok=True)
+                path.unlink()
                 remove_empty_folders(path.parent, self.output)
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
+            changed.append(path.relative_to(self.output).as_posix())
         self.forget()
+        return changed
 
     def forget(self):
         self.kept = {}

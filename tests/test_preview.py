@@ -101,7 +101,8 @@ def test_the_undo_puts_back_each_file_and_removes_what_the_good_site_lacked(tmp_
         (tmp_path / file).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / file).write_bytes(b"ahead")
     undo.keep("posts/a/index.html")  # written twice: the good site's bytes are those kept first
-    undo.restore()
+    undo.keep("posts/a/unchanged.html")  # kept, never written: nothing to put back
+    assert undo.restore() == ["posts/a/index.html", "posts/new/index.html"]
     assert (tmp_path / "posts/a/index.html").read_bytes() == b"good"
     assert not (tmp_path / "posts/new").exists()
 
