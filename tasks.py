@@ -71,9 +71,9 @@ def serve(c, port=CONFIG["port"]):
     server.serve_until_stopped(site.shown(settings()["OUTPUT_PATH"]), CONFIG["host"], int(port))
 
 
-@task(help={"port": "The port to serve on (8000)"})
+@task(help={"port": "The port to serve on (8000); 0 lets the system choose"})
 def livereload(c, port=CONFIG["port"]):
-    """Serve the site and show each saved change in the browser at once (Ctrl-C stops)."""
+    """Serve the site, show each save in the browser at once, then the full build's site (Ctrl-C stops)."""
     from ourblog.preview import live_preview  # watchfiles, only for this task
 
     live_preview(CONFIG["settings"], CONFIG["host"], int(port))

@@ -8,10 +8,13 @@ and the live preview's latency, from a save until the browser shows it.
     python bench/run.py --only preview --saves 7 --preview-posts 1000
     python bench/run.py --only preview --project /tmp/older-checkout   # another version's preview
 
-The preview is measured as an author meets it: `invoke livereload` runs in a copy of the project,
-Chromium (Debian's, driven by Playwright) shows a post, and each save (a post's body, its title, the
-post template) is timed until the page shows it, then until the output folder has been swapped for
-a full build (settled). `--project` measures the tasks of another checkout, for before and after.
+The preview is measured as an author meets it: `invoke livereload --port 0` runs in a copy of the
+project (its sources, the fixture sites' settings, the seed post and the generated ones), Chromium
+(Debian's, driven by Playwright) shows a post, and each save (a post's body, its title, the post
+template) is timed until the page shows it, then until the output folder has been swapped for a full
+build (settled). Then quick saves, each stopping the full build of the one before, up to 50: the
+preview's main process's memory after 5 and after 50 saves must be the same. `--project` measures
+the tasks of another checkout, for before and after.
 
 Every build runs in a fresh subprocess, so each one pays for its own imports, as a real `pelican`
 command does, and its peak memory is its own (ru_maxrss of that child alone).
@@ -24,6 +27,7 @@ import json
 import os
 import pstats
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -303,23 +307,30 @@ CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 SERVER_START_LIMIT = 900
 SHOWN_LIMIT = 60
 SETTLE_LIMIT = 600
-# Between two saves: the preview before this change ignored a second reload within 3 s.
-PAUSE_BETWEEN_SAVES = 3.5
-
-
-def project_helpers():
-    """build.py's helpers, imported only where the preview is measured: a build's own process must not
-    import this project's plugins package, which an earlier checkout's (--before) would then resolve to."""
-    sys.path.insert(0, str(ROOT))
-    import build
-
-    return build
+STOP_LIMIT = 30
+# After a save has settled, before the next: the browser's page and its events connection are back.
+PAUSE_BETWEEN_SAVES = 0.5
+# The main process's memory is read after this many saves, and after this many (the last ones quick,
+# each stopping the full build of the one before).
+MEMORY_AFTER = (5, 50)
+ADDRESS_PRINTED = re.compile(rb"at (http://[\w.:]+?)/? ")
+# What the preview's project is built with: the fixture sites' settings, never an author's pelicanconf.py.
+PREVIEW_SETTINGS = Path("tests", "sites", "pelicanconf.py")
+PROJECT_FILES = ["theme", "plugins", "ourblog", "tasks.py", "pyproject.toml"]
 
 
 def preview_project(project, folder, count):
-    """A copy of a project's sources, with its content and `count` generated posts."""
-    project_helpers().copy_sources(project, folder)
-    shutil.copytree(project / "content", folder / "content")
+    """A copy of a project's sources, with the seed post and `count` generated posts."""
+    folder.mkdir()
+    for name in PROJECT_FILES:
+        source = project / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.is_file():
+            shutil.copy(source, folder / name)
+    settings = project / PREVIEW_SETTINGS
+    shutil.copy(settings if settings.is_file() else project / "pelicanconf.py", folder / "pelicanconf.py")
+    shutil.copytree(SEED_CONTENT, folder / "content")
     write_posts(folder / "content", count)
     return folder
 
@@ -344,70 +355,113 @@ def save(project, edit, marker, original_template):
     post.write_text(text, encoding="utf-8")
 
 
+def output_folder_id(output):
+    """Which folder output/ is: a settle swaps another in."""
+    while True:
+        try:
+            return output.stat().st_ino
+        except FileNotFoundError:  # between the two renames of a swap
+            time.sleep(0.005)
+
+
 def wait_until_settled(output, before, started):
     """Seconds from `started` until the output folder is another (swapped in by a full build)."""
     deadline = time.monotonic() + SETTLE_LIMIT
     while time.monotonic() < deadline:
-        try:
-            if output.stat().st_ino != before:
-                return time.perf_counter() - started
-        except FileNotFoundError:
-            pass  # between the two renames of a swap
-        time.sleep(0.02)
+        if output_folder_id(output) != before:
+            return time.perf_counter() - started
+        time.sleep(0.01)
     sys.exit(f"The preview did not settle within {SETTLE_LIMIT} s.")
 
 
-def time_saves(page, project, edit, saves):
-    """(shown, settled) seconds for each save of one kind."""
-    timings = []
-    original_template = (project / POST_TEMPLATE).read_text(encoding="utf-8")
-    for number in range(saves):
-        marker = f"Bench marker {edit} {number} {time.time_ns()}"
-        output_folder = (project / "output").stat().st_ino
-        started = time.perf_counter()
-        save(project, edit, marker, original_template)
-        page.wait_for_function(
-            f"document.body.innerText.includes({marker!r})", timeout=SHOWN_LIMIT * 1000, polling="raf"
+def save_and_time(page, project, edit, number, original_template, settle=True):
+    """(shown, settled) seconds for one save; settled is None when not waited for."""
+    marker = f"Bench marker {edit} {number} {time.time_ns()}"
+    output_folder = output_folder_id(project / "output")
+    started = time.perf_counter()
+    save(project, edit, marker, original_template)
+    page.wait_for_function(
+        f"document.body.innerText.includes({marker!r})", timeout=SHOWN_LIMIT * 1000, polling="raf"
+    )
+    shown = time.perf_counter() - started
+    settled = wait_until_settled(project / "output", output_folder, started) if settle else None
+    return shown, settled
+
+
+def resident_memory(pid):
+    """The resident memory of a process, in MiB, as `ps` tells it (Linux, macOS); None elsewhere."""
+    try:
+        result = subprocess.run(
+            ["ps", "-o", "rss=", "-p", str(pid)], capture_output=True, text=True, timeout=10
         )
-        shown = time.perf_counter() - started
-        timings.append((shown, wait_until_settled(project / "output", output_folder, started)))
-        time.sleep(PAUSE_BETWEEN_SAVES)
-    return timings
+        return int(result.stdout.strip()) / 1024
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return None
+
+
+def start_livereload(project, log):
+    """`invoke livereload --port 0` in the project, printing into `log`: (its process, the address it printed)."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "invoke", "livereload", "--port", "0"],
+        cwd=project,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + SERVER_START_LIMIT
+    while time.monotonic() < deadline:
+        match = ADDRESS_PRINTED.search(log.read_bytes())
+        if match:
+            return server, match.group(1).decode()
+        if server.poll() is not None:
+            sys.exit(f"`invoke livereload` stopped without serving:\n{log.read_text()}")
+        time.sleep(0.1)
+    server.kill()
+    sys.exit(f"`invoke livereload` printed no address within {SERVER_START_LIMIT} s:\n{log.read_text()}")
+
+
+def stop_livereload(server):
+    server.terminate()  # as Ctrl-C, where there are signals: its build processes stop with it
+    try:
+        server.wait(timeout=STOP_LIMIT)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=STOP_LIMIT)
+        sys.exit(f"`invoke livereload` did not stop within {STOP_LIMIT} s of being asked to.")
 
 
 def measure_preview(project, count, saves, browser):
-    """{edit: [(shown, settled)…]} for `invoke livereload` in a copy of `project` with `count` posts."""
+    """({edit: [(shown, settled)…]}, {saves: MiB}) for `invoke livereload` with `count` posts."""
     with tempfile.TemporaryDirectory(prefix="blog-preview-bench-") as folder:
-        copy = preview_project(project, Path(folder), count)
-        helpers = project_helpers()
-        port = helpers.free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "invoke", "livereload", "--port", str(port)],
-            cwd=copy,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,  # its full builds and their Pagefind stop with it
-        )
+        copy = preview_project(project, Path(folder) / "project", count)
+        log = Path(folder) / "livereload.log"
+        server, address = start_livereload(copy, log)
         try:
-            address = f"http://127.0.0.1:{port}"
-            try:
-                helpers.wait_until_served(address + "/", SERVER_START_LIMIT, process=server)
-            except (TimeoutError, RuntimeError) as failure:
-                sys.exit(f"`invoke livereload`: {failure}.")
             page = browser.new_page()
             page.goto(f"{address}/posts/{SHOWN_POST}/")
-            page.wait_for_function(
-                "window.LiveReload && window.LiveReload.connector.protocol", timeout=30_000
-            )
-            time.sleep(PAUSE_BETWEEN_SAVES)
-            return {edit: time_saves(page, copy, edit, saves) for edit in PREVIEW_EDITS}
+            time.sleep(1)  # the page's events connection opens once its script has run
+            original_template = (copy / POST_TEMPLATE).read_text(encoding="utf-8")
+            timings, memory, number = {}, {}, 0
+            for edit in PREVIEW_EDITS:
+                timings[edit] = []
+                for _ in range(saves):
+                    timings[edit].append(save_and_time(page, copy, edit, number, original_template))
+                    number += 1
+                    if number in MEMORY_AFTER:
+                        memory[number] = resident_memory(server.pid)
+                    time.sleep(PAUSE_BETWEEN_SAVES)
+            while number < max(MEMORY_AFTER):
+                number += 1
+                last = number == max(MEMORY_AFTER)
+                save_and_time(page, copy, "body", number, original_template, settle=last)
+                if number in MEMORY_AFTER:
+                    time.sleep(PAUSE_BETWEEN_SAVES)
+                    memory[number] = resident_memory(server.pid)
+            return timings, memory
+        except Exception:
+            print(f"What `invoke livereload` printed:\n{log.read_text()}", file=sys.stderr)
+            raise
         finally:
-            os.killpg(server.pid, 15)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, 9)
-                server.wait(timeout=30)
+            stop_livereload(server)
 
 
 def run_preview(project, counts, saves):
@@ -419,7 +473,7 @@ def run_preview(project, counts, saves):
     flags = [
         "--no-first-run",
         "--disable-background-networking",
-        *(["--no-sandbox"] if os.geteuid() == 0 else []),
+        *(["--no-sandbox"] if getattr(os, "geteuid", lambda: 1)() == 0 else []),
     ]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=flags, timeout=60_000)
@@ -435,12 +489,19 @@ def print_preview_table(results, saves, project):
     print(f"\nThe live preview of {project}: seconds from a save until Chromium shows it, and until the")
     print(f"output folder is a full build's (settled); median of {saves} saves, min-max in brackets\n")
     print(f"{'posts':>6}  {'edit':<9}{'shown':>22}{'settled':>22}")
-    for count, edits in results.items():
+    for count, (edits, _) in results.items():
         for edit, timings in edits.items():
             cells = []
             for figures in zip(*timings, strict=True):
                 cells.append(f"{statistics.median(figures):.2f} ({min(figures):.2f}-{max(figures):.2f})")
             print(f"{count:>6}  {edit:<9}{cells[0]:>22}{cells[1]:>22}")
+    print("\nThe main process's resident memory, settled, after some saves (MiB)\n")
+    for count, (_, memory) in results.items():
+        figures = "  ".join(
+            f"after {saves_made}: {mib:.1f}" if mib else f"after {saves_made}: ?"
+            for saves_made, mib in memory.items()
+        )
+        print(f"{count:>6}  {figures}")
 
 
 def main():

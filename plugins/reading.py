@@ -155,19 +155,39 @@ def markdown_options(settings, extensions):
 
 
 def site_extensions(file, settings):
-    """The project's own Markdown extensions, made once per reader: what every Markdown file goes through.
-    A notebook a post embeds ({% notebook %}) has its Markdown cells converted as the post's are, by a
-    Markdown instance of its own (the post's is busy converting the post)."""
-    converters = []
+    """The project's own Markdown extensions, made once per reader: what every Markdown file goes through."""
+    return [
+        SiteChanges(file),
+        MathML(file, settings),
+        LiquidTags(file, settings, NotebookMarkdown(file, settings)),
+    ]
 
-    def notebook_markdown():
-        if not converters:
-            cells = FileOfTheEmbeddingPost(file)
-            markdown = Markdown(**markdown_options(settings, [SiteChanges(cells), MathML(cells, settings)]))
-            converters.append(lambda text: markdown.reset().convert(text))
-        return converters[0]
 
-    return [SiteChanges(file), MathML(file, settings), LiquidTags(file, settings, notebook_markdown)]
+class NotebookMarkdown:
+    """The converter of the Markdown cells of a notebook a post embeds ({% notebook %}): as the post's, by a
+    Markdown instance of its own (the post's is busy converting the post), made on first use.
+
+    Picklable, without its Markdown instance: a post's tags and category keep the reader's settings, which
+    hold the extensions and so this, and Pelican's content cache pickles them."""
+
+    def __init__(self, file, settings):
+        self.file = file
+        self.settings = settings
+        self.markdown = None
+
+    def __call__(self):
+        if self.markdown is None:
+            cells = FileOfTheEmbeddingPost(self.file)
+            self.markdown = Markdown(
+                **markdown_options(self.settings, [SiteChanges(cells), MathML(cells, self.settings)])
+            )
+        return self.convert
+
+    def convert(self, text):
+        return self.markdown.reset().convert(text)
+
+    def __getstate__(self):
+        return {**vars(self), "markdown": None}
 
 
 class FileOfTheEmbeddingPost(FileBeingRead):
