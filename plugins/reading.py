@@ -258,8 +258,8 @@ def use_our_readers(pelican_readers):
 
 def finish_content(content):
     """Check what Pelican made of a file, and give it the plain-text forms of its title and subtitle."""
-    if not isinstance(content, Article | Page):
-        return
+    if not isinstance(content, Article | Page) or not content.source_path:
+        return  # a post another plugin makes in code, of no file: nothing to check it against
     path = content.source_path
     for problem in content.metadata.get("reading_problems", ()):  # read in an earlier build, and cached
         problems.collector.add(problem)
