@@ -29,6 +29,8 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 PLUGINS = [
     # First: when the build fails at its end, the originals of photos are still made clean (no GPS).
     "plugins.image_writing",  # the images posts show, at several widths, in modern formats, stripped clean
+    # Before problems.py too: the search index is waited for, and a failure of it reported, before the end.
+    "plugins.search_index",  # Pagefind's search index (SEARCH_INDEX)
     "plugins.problems",  # every problem of a build, in every file, reported together; then the build fails
     "plugins.reading",  # how a source file becomes a post: checks, plain-text title, notes, images, code
     "plugins.notebooks",  # the files Jupyter notebooks' outputs show (reading.py reads the notebooks)
@@ -46,7 +48,6 @@ PLUGINS = [
     "plugins.social_cards",  # a picture for each post's link previews, drawn at build time (SOCIAL_CARDS_PATH)
     "plugins.structured_data",  # schema.org JSON-LD for search engines: posts, their breadcrumbs, the site
     "plugins.sitemap",  # sitemap.xml and robots.txt (SITEMAP_SAVE_AS)
-    "plugins.search_index",  # Pagefind's search index (SEARCH_INDEX)
     "plugins.theme_files",  # the stylesheets (minified and content-hashed when publishing) and /favicon.ico
 ]
 # Pelican's own warnings about an image with empty alt text and a link to a missing file are left out:

@@ -36,6 +36,7 @@ import json
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -66,6 +67,10 @@ EXIT_TIME_LIMIT = 10
 
 def main(arguments=None):
     options = parse_arguments(arguments)
+    if hasattr(signal, "SIGTERM"):
+        # Stopped by the preview (a newer save): exit as Python does, so that what the build started
+        # (Pagefind, plugins/search_index.py) is stopped by its atexit handlers, not left running.
+        signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(1))
     messages = take_stdout()
     outcome, first_look = build_and_record(options)
     send(messages, outcome)
@@ -172,6 +177,10 @@ def serve_first_looks(requests, messages, first_look):
         send(messages, reply)
 
 
+# How long a stopped build may take to stop what it started (Pagefind) and exit, before it is killed.
+STOP_TIME_LIMIT = 2
+
+
 # The main process's side ---------------------------------------------------------------------------
 
 SETTLE_NUMBERS = itertools.count(1)  # each settle's folders have names of their own
@@ -269,9 +278,14 @@ class SettleProcess:
         return self.marker.exists()
 
     def kill(self):
-        """Stop it at once, wherever it is (the main process then reads afresh if the cache may be torn)."""
+        """Stop it, wherever it is (the main process then reads afresh if the cache may be torn): asked
+        first, so that it stops what it started, then killed if it has not ended within STOP_TIME_LIMIT."""
         if self.process.poll() is None:
-            self.process.kill()
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=STOP_TIME_LIMIT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
         self.wait_until_ended()
 
     def retire(self):

@@ -16,6 +16,7 @@ SEARCH_INDEX_TIMEOUT: the longest, in seconds, the build waits for Pagefind (def
 build stops with a problem saying so.
 """
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -25,7 +26,7 @@ from pathlib import Path
 import pagefind_bin
 from pelican import signals
 
-from plugins import public
+from plugins import problems, public
 
 # With this attribute on any page, Pagefind indexes only the pages that have it.
 INDEXED_MARK = b"data-pagefind-body"
@@ -60,6 +61,16 @@ def is_searchable(path):
         return INDEXED_MARK in page.read()
 
 
+running = set()  # every Indexing whose Pagefind may still run
+
+
+@atexit.register
+def stop_every_indexing():
+    """No Pagefind outlives the process that started it: a build that failed, or was stopped, leaves one."""
+    for indexing in list(running):
+        indexing.stop()
+
+
 class Indexing:
     """One run of Pagefind over a folder of pages, in a process of its own."""
 
@@ -75,6 +86,7 @@ class Indexing:
                 stdout=self.log,
                 stderr=subprocess.STDOUT,
             )
+            running.add(self)
         except OSError as error:
             self.log.close()
             raise SearchIndexError(
@@ -92,6 +104,7 @@ class Indexing:
                 f"Pagefind took more than SEARCH_INDEX_TIMEOUT ({self.timeout:g} s) to index "
                 "the site, and was stopped."
             ) from None
+        running.discard(self)
         self.log.seek(0)
         said = " ".join(self.log.read().decode(errors="replace").split())
         self.log.close()
@@ -102,6 +115,7 @@ class Indexing:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=self.timeout)
+        running.discard(self)
         if not self.log.closed:
             self.log.close()
 
@@ -188,10 +202,15 @@ def add_page(path, context):
 
 
 def finish(pelican):
+    """Runs before plugins/problems.py's report (PLUGINS lists this first): a Pagefind that failed is
+    one problem more, and a build that fails for another reason still stops its Pagefind here."""
     global site_index
     if site_index:
         finishing, site_index = site_index, None
-        finishing.finish()
+        try:
+            finishing.finish()
+        except SearchIndexError as error:
+            problems.report("", str(error))
 
 
 def register():
