@@ -444,7 +444,8 @@ def post_page(pictures, far_below, spacer_px):
 
 @pytest.mark.browser
 def test_a_phone_loads_one_avif_of_the_size_its_screen_needs(site, chromium):
-    photos = [phone_photo(site.content / "images" / f"p{n}.jpg", (2400, 1800), tint=60 * n) for n in range(3)]
+    # Shown (turned upright) just as wide as the 1,100 px a 390 px screen at 3x asks for: AVIF is slow.
+    photos = [phone_photo(site.content / "images" / f"p{n}.jpg", (1467, 1100), tint=60 * n) for n in range(3)]
     pictures = [plan(site, f"{{static}}/images/{photo.name}") for photo in photos]
     pictures.append(plan(site, "{static}/images/screenshot.png"))
     far_below = plan(site, "{static}/images/photo.jpg")
@@ -484,8 +485,9 @@ def test_a_phone_loads_one_avif_of_the_size_its_screen_needs(site, chromium):
         ]
     far_name = Path(urls_in(far_below.sources[0].srcset)[-1]).name
     assert far_name not in first_view and far_name in served, "the image far below loads when scrolled to"
+    # Photos no wider than the phone needs: what is saved here is AVIF's against JPEG's bytes alone.
     originals = sum(photo.stat().st_size for photo in photos)
-    assert sum(size for name, size in served.items() if name.startswith("p")) < originals / 4
+    assert sum(size for name, size in served.items() if name.startswith("p")) < originals / 2
 
 
 def test_a_listing_of_summaries_gives_no_image_priority_over_the_others():

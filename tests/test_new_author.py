@@ -1,7 +1,7 @@
 """An author's first posts never break the tests: the proof, run as a new author would in a copy of the project.
 
 The copy gets posts of every kind (code, an image, a table, footnotes, reST, a title in Korean, new
-tags, a draft from `invoke new-post`, two hundred generated posts) and runs the README's test command,
+tags, a draft from `invoke new-post`, sixty generated posts) and runs the README's test command,
 quickly (`invoke test --quick`: the checks that need no browser or Java): it passes. With one real
 defect, a link to a file that is not there, it fails and names the file.
 """
@@ -76,7 +76,7 @@ def project_with_posts(tmp_path_factory):
         (content / name).write_text(text, encoding="utf-8")
     (content / "images").mkdir(exist_ok=True)
     shutil.copy(SAMPLE_CONTENT / "images" / "ring-240.png", content / "images")
-    write_posts(content, 200)
+    write_posts(content, 60)  # a site of some size: enough posts for listings of several pages
     result = run_in(project, "-m", "invoke", "new-post", "My first draft", "--tags", "Brand New, Ideas")
     assert result.returncode == 0, result.stderr
     return project

@@ -257,15 +257,16 @@ def test_failed_build_leaves_the_previous_output_untouched(project, task):
 
 @pytest.mark.slow
 def test_a_build_failing_while_the_search_index_is_written_leaves_nothing_behind(project):
-    # Pagefind indexes the posts while Pelican writes the listings. With 300 posts it is still at work when
-    # the tag pages fail: nothing of it may be left in the staging folder as that is removed.
-    write_posts(project / "content", 300)
-    (project / "theme" / "templates" / "tag.html").write_text(
-        "{{ tag.no_such_field.name }}", encoding="utf-8"
+    # Pagefind indexes the posts once every post and page is written, while Pelican writes the rest: the
+    # redirect pages of former addresses, here, whose template fails. Nothing may be left behind.
+    write_posts(project / "content", 60)
+    (project / "content" / "moved.md").write_text(POST + "Aliases: /old/\n\nMoved.\n", encoding="utf-8")
+    (project / "theme" / "templates" / "redirect.html").write_text(
+        "{{ redirect_target.no_such_field.name }}", encoding="utf-8"
     )
     result = run_in(project, "-m", "invoke", "build")
     assert result.returncode == 1
-    assert result.stderr.startswith("theme/templates/tag.html:1: UndefinedError: ")
+    assert result.stderr.startswith("theme/templates/redirect.html:1: UndefinedError: ")
     assert list(project.glob(".staging-*")) == []
     assert not (project / "output").exists()
 
